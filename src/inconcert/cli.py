@@ -1,0 +1,138 @@
+"""The `inconcert` command line (CONTRACT.md is its public interface)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from inconcert import __version__
+from inconcert.errors import UserError
+from inconcert.ingest import FORMATS, formats_help
+from inconcert.store.workspace import DEFAULT_WORKSPACE, Workspace
+
+app = typer.Typer(
+    name="inconcert",
+    help="Find accounts that act in concert and outlets that recycle talking points, with the evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+stderr = Console(stderr=True)
+
+WorkspaceOption = typer.Option(DEFAULT_WORKSPACE, "--workspace", "-w", help="Workspace folder (created when missing).")
+QuietOption = typer.Option(False, "--quiet", "-q", help="No progress bars or tables; only the summary line.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"inconcert {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """inconcert: coordinated behaviour and narratives, offline."""
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[object]:
+    """A per-file byte progress bar on stderr, only when a person is watching."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    progress = Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        console=stderr, transient=True,
+    )
+    with progress:
+        def hook(path: Path, size: int):
+            task = progress.add_task(path.name[:40], total=size or None)
+            return lambda n: progress.advance(task, n)
+
+        yield hook
+
+
+@app.command(
+    help="Read input files into the workspace's canonical tables.\n\nFormats:\n\n" + formats_help().replace("\n", "\n\n"),
+)
+def ingest(
+    paths: List[Path] = typer.Argument(..., help="Files or folders to read.", show_default=False),
+    format: str = typer.Option(..., "--format", "-f", help=f"Input format: {', '.join(FORMATS)}.", show_default=False),
+    workspace: Path = WorkspaceOption,
+    quiet: bool = QuietOption,
+) -> None:
+    from inconcert.ingest.pipeline import expand_paths, ingest as run_ingest
+    from inconcert.ingest import reader_module
+
+    reader_module(format)
+    expand_paths(paths)  # missing files are reported before the workspace is touched
+    with Workspace.open(workspace) as ws, _progress(quiet) as hook:
+        report = run_ingest(ws, format, paths, hook)
+    if not quiet:
+        for result in report.files:
+            if result.skipped:
+                stderr.print(f"{result.path}: already ingested, skipped", markup=False, highlight=False)
+    typer.echo(report.summary())
+    if report.errors:
+        for message in report.errors:
+            typer.echo(message, err=True)
+        raise typer.Exit(2)
+
+
+@app.command(help="Show what a workspace holds: table sizes and the files ingested.")
+def status(workspace: Path = WorkspaceOption) -> None:
+    with Workspace.open(workspace, read_only=True) as ws:
+        print_workspace_summary(ws)
+
+
+def print_workspace_summary(ws: Workspace) -> None:
+    console = Console()
+    table = Table(title=f"workspace {ws.path}")
+    for column in ("format", "files", "records", "quarantined", "posts", "accounts", "actions", "articles"):
+        table.add_column(column, justify="left" if column == "format" else "right")
+    rows = ws.con.execute(
+        """
+        SELECT format, count(*), sum(n_records), sum(n_quarantined), sum(n_posts),
+               sum(n_accounts), sum(n_actions), sum(n_articles)
+        FROM ingests GROUP BY format ORDER BY format
+        """
+    ).fetchall()
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point: user mistakes end with exit 2 and one sentence, never a traceback."""
+    try:
+        app()
+    except UserError as error:
+        typer.echo(f"inconcert: {error}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("inconcert: interrupted; the workspace keeps only what was complete.", err=True)
+        sys.exit(130)
+    except Exception as error:  # a bug, not a user mistake: say so briefly
+        if os.environ.get("INCONCERT_DEBUG"):
+            raise
+        typer.echo(
+            f"inconcert: internal error ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}); "
+            "set INCONCERT_DEBUG=1 to see the traceback and please report it.",
+            err=True,
+        )
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""`actions`: CooRTweet's four-column table (`object_id, account_id, content_id,
+timestamp_share` in Unix seconds, optional `kind`) from CSV/TSV or Parquet.
+
+This is the fast path for big inputs: DuckDB's own readers stream the file straight into
+the `actions` table with no Python per row. Rows are kept as given (CooRTweet keeps
+repeated rows too); a row with an empty id or an unreadable time goes to quarantine, and
+so do CSV lines DuckDB cannot parse (its `store_rejects` tables give the reasons).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from inconcert.errors import UnusableFile
+from inconcert.ingest.sources import RAW_EXCERPT_CHARS, data_suffix, open_binary
+from inconcert.ingest.staging import Staging
+from inconcert.store.schema import ACTIONS
+
+REQUIRED = ("object_id", "account_id", "content_id", "timestamp_share")
+# Other tools' names for the kinds of shared object, mapped to `coordination --kind` names.
+KIND_SYNONYMS = {
+    "url": "link", "urls": "link", "links": "link", "url_id": "link",
+    "repost": "retweet", "reshare": "retweet", "share": "retweet", "forward": "retweet", "reblog": "retweet",
+    "hashtags": "hashtag", "hashtag_id": "hashtag", "tag": "hashtag",
+    "domain_id": "domain", "domains": "domain",
+    "phash": "image", "phash_id": "image", "image_hash": "image", "images": "image",
+    "mentions": "mention", "replies": "reply", "reply_to": "reply",
+}
+KINDLESS = "object"
+_MAX_EPOCH_SECONDS = 253_402_300_799
+_CSV_LINE_LIMIT = 64 << 20
+
+
+def read(path: Path, staging: Staging, on_bytes=None) -> None:
+    source, columns = _source(path)
+    con = staging.con
+    con.execute(f"CREATE OR REPLACE TEMP VIEW action_rows AS SELECT * FROM {source}")
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE action_rows)").fetchall())
+    missing = [c for c in REQUIRED if c not in types]
+    if missing:
+        raise UnusableFile(
+            f"{path}: not an actions table (missing column(s) {', '.join(missing)}; "
+            f"found {', '.join(list(types)[:8]) or 'none'})."
+        )
+    ts = _time_expression("timestamp_share", types["timestamp_share"])
+    kind = _kind_expression(types)
+    platform = "CAST(platform AS VARCHAR)" if "platform" in types else "'unknown'"
+    ids = {c: f"nullif(trim(CAST({c} AS VARCHAR)), '')" for c in ("object_id", "account_id", "content_id")}
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW action_candidates AS
+        SELECT row_number() OVER () AS record, {platform} AS platform,
+               {ids['account_id']} AS account_id, {ids['content_id']} AS content_id,
+               {ids['object_id']} AS object_id, {kind} AS kind, {ts} AS ts,
+               CAST(timestamp_share AS VARCHAR) AS raw_ts
+        FROM action_rows
+        """
+    )
+    good = "account_id IS NOT NULL AND content_id IS NOT NULL AND object_id IS NOT NULL AND ts IS NOT NULL"
+    # Repeated rows inside one file are kept (CooRTweet counts them); rows already in the
+    # workspace from another file (the same data ingested twice, say as CSV and Parquet) are not.
+    already = " AND ".join(f"a.{c} = c.{c}" for c in ACTIONS.columns)
+    inserted = con.execute(
+        f"""
+        INSERT INTO actions SELECT {', '.join(ACTIONS.columns)} FROM action_candidates c
+        WHERE {good} AND NOT EXISTS (SELECT 1 FROM actions a WHERE {already})
+        """
+    ).fetchone()[0]
+    total = con.execute("SELECT count(*) FROM action_rows").fetchone()[0]
+    bad_values = _quarantine_bad_values(staging, good)
+    if columns is not None:
+        _quarantine_csv_rejects(staging)
+    staging.count_direct(records=total - bad_values, actions=inserted)
+    con.execute("DROP VIEW action_candidates")
+    con.execute("DROP VIEW action_rows")
+
+
+def _source(path: Path) -> tuple[str, list[str] | None]:
+    """The DuckDB table function that reads the file, and the CSV header (None for Parquet)."""
+    literal = "'" + str(path).replace("'", "''") + "'"
+    if data_suffix(path) in (".parquet", ".pq"):
+        _check_parquet(path)
+        return f"read_parquet({literal})", None
+    header, delimiter = _csv_header(path)
+    columns = "{" + ", ".join(f"'{_quote(c)}': 'VARCHAR'" for c in header) + "}"
+    delim = "\\t" if delimiter == "\t" else delimiter
+    return (
+        f"read_csv({literal}, header = true, auto_detect = false, columns = {columns}, "
+        f"delim = '{delim}', quote = '\"', escape = '\"', store_rejects = true, "
+        f"max_line_size = {_CSV_LINE_LIMIT}, null_padding = false)",
+        header,
+    )
+
+
+def _check_parquet(path: Path) -> None:
+    with open(path, "rb") as stream:
+        if stream.read(4) != b"PAR1":
+            raise UnusableFile(f"{path}: not a Parquet file (it does not start with PAR1).")
+
+
+def _csv_header(path: Path) -> tuple[list[str], str]:
+    with open_binary(path) as binary:
+        first = binary.readline(1 << 20)
+    if not first.strip():
+        raise UnusableFile(f"{path}: empty, no header row.")
+    line = first.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    delimiter = max((",", "\t", ";", "|"), key=line.count)
+    header = [h.strip() for h in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
+    if len(set(header)) != len(header) or any(not h for h in header):
+        raise UnusableFile(f"{path}: the header has empty or repeated column names.")
+    return header, delimiter
+
+
+def _quote(name: str) -> str:
+    return name.replace("'", "''")
+
+
+def _time_expression(column: str, column_type: str) -> str:
+    """Unix seconds (integer or fractional, exact to the microsecond) or an ISO date-time,
+    as a UTC TIMESTAMP; NULL when the value is neither."""
+    if column_type.startswith("TIMESTAMP") or column_type == "DATE":
+        return f"CAST({column} AS TIMESTAMP)"
+    seconds = f"coalesce(try_cast({column} AS DECIMAL(38, 6)), try_cast(try_cast({column} AS DOUBLE) AS DECIMAL(38, 6)))"
+    from_seconds = f"make_timestamp(CAST({seconds} * 1000000 AS BIGINT))"
+    parsed = f"try_cast(CAST({column} AS VARCHAR) AS TIMESTAMP)"
+    return f"CASE WHEN abs({seconds}) <= {_MAX_EPOCH_SECONDS} THEN {from_seconds} WHEN {seconds} IS NULL THEN {parsed} END"
+
+
+def _kind_expression(types: dict[str, str]) -> str:
+    if "kind" not in types:
+        return f"'{KINDLESS}'"
+    cleaned = "lower(trim(CAST(kind AS VARCHAR)))"
+    cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in KIND_SYNONYMS.items())
+    return f"coalesce(nullif(CASE {cleaned} {cases} ELSE {cleaned} END, ''), '{KINDLESS}')"
+
+
+def _quarantine_bad_values(staging: Staging, good: str) -> int:
+    reason = (
+        "CASE WHEN object_id IS NULL THEN 'empty object_id' "
+        "WHEN account_id IS NULL THEN 'empty account_id' "
+        "WHEN content_id IS NULL THEN 'empty content_id' "
+        "ELSE 'timestamp_share is not a Unix time or date-time: ' || coalesce(raw_ts, 'empty') END"
+    )
+    raw = (
+        "left(concat_ws(',', object_id, account_id, content_id, raw_ts), "
+        f"{RAW_EXCERPT_CHARS})"
+    )
+    rows = staging.con.execute(
+        f"""
+        INSERT INTO quarantine
+        SELECT ?, record, {reason}, {raw}, ? FROM action_candidates WHERE NOT ({good})
+        """,
+        [staging.file_label, staging.ingest_id],
+    ).fetchone()[0]
+    staging.quarantined += rows
+    if rows and staging.first_reason is None:
+        staging.first_reason = "rows without ids or times"
+    return rows
+
+
+def _quarantine_csv_rejects(staging: Staging) -> None:
+    rows = staging.con.execute(
+        f"""
+        INSERT INTO quarantine
+        SELECT ?, CAST(line AS BIGINT), lower(CAST(error_type AS VARCHAR)) || ': ' || error_message,
+               left(csv_line, {RAW_EXCERPT_CHARS}), ?
+        FROM reject_errors
+        WHERE scan_id = (SELECT min(scan_id) FROM reject_errors)  -- the view is scanned twice
+        ORDER BY line
+        """,
+        [staging.file_label, staging.ingest_id],
+    ).fetchone()[0]
+    staging.quarantined += rows
+    if rows and staging.first_reason is None:
+        staging.first_reason = "CSV lines that could not be parsed"
+    staging.con.execute("DELETE FROM reject_errors")
+    staging.con.execute("DELETE FROM reject_scans")
