@@ -1,8 +1,8 @@
 """Where readers put what they read: staging tables merged into the workspace in one go.
 
-A reader hands over each good record's rows (`add`), rows it carries but that are not
-records of their own (`extra`, e.g. a retweet's embedded original) and bad records
-(`reject`). Rows are buffered, flushed to temporary DuckDB tables through Arrow, and at
+A reader hands over each good record's rows (`add`; rows carried inside the record but
+not records of their own, such as a retweet's original, come wrapped in `Embedded`) and
+bad records (`reject`). Rows are buffered, flushed to temporary DuckDB tables through Arrow, and at
 the end merged into the canonical tables: a post or article already in the workspace
 is not added again, and an account's empty fields are filled from later sightings.
 Everything happens inside the caller's transaction, so a killed ingest leaves no trace.
@@ -33,7 +33,16 @@ from inconcert.store.schema import (
     Table,
 )
 
-Row = Union[Account, SharedPost, Article]
+
+
+class Embedded(msgspec.Struct):
+    """A row carried inside another record (a retweet's original, a page's `includes`):
+    stored, but a full copy of the same post elsewhere in the file is preferred to it."""
+
+    row: Union[Account, SharedPost, Article]
+
+
+Row = Union[Account, SharedPost, Article, Embedded]
 _FLUSH_ROWS = 50_000
 # What a record that breaks a reader's expectations looks like; anything else is a bug.
 _RECORD_ERRORS = (BadRecord, KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
@@ -75,11 +84,7 @@ class Staging:
     def add(self, rows: Iterable[Row]) -> None:
         """One good record and the rows it yields."""
         self.records += 1
-        self._stage(rows, counted=True)
-
-    def extra(self, rows: Iterable[Row]) -> None:
-        """Rows a file carries inside other records (stored, not counted as records)."""
-        self._stage(rows, counted=False)
+        self._stage(rows)
 
     def reject(self, number: int | None, reason: str, raw: str | None = None) -> None:
         self.quarantined += 1
@@ -102,17 +107,20 @@ class Staging:
         self.con.execute(f"DROP TABLE IF EXISTS stage_{table.name}")
         self.con.execute(ddl[:-1] + extra + ")")
 
-    def _stage(self, rows: Iterable[Row], counted: bool) -> None:
+    def _stage(self, rows: Iterable[Row]) -> None:
         for row in rows:
             self._seq += 1
+            row_counted = not isinstance(row, Embedded)
+            if isinstance(row, Embedded):
+                row = row.row
             if isinstance(row, SharedPost):
-                self._buffers["posts"].append((*msgspec.structs.astuple(row.post), self._seq, counted))
+                self._buffers["posts"].append((*msgspec.structs.astuple(row.post), self._seq, row_counted))
                 for action in actions_of(row):
                     self._buffers["actions"].append((*msgspec.structs.astuple(action), self._seq))
             elif isinstance(row, Account):
-                self._buffers["accounts"].append((*msgspec.structs.astuple(row), self._seq, counted))
+                self._buffers["accounts"].append((*msgspec.structs.astuple(row), self._seq, row_counted))
             elif isinstance(row, Article):
-                self._buffers["articles"].append((*msgspec.structs.astuple(row), self._seq, counted))
+                self._buffers["articles"].append((*msgspec.structs.astuple(row), self._seq, row_counted))
             else:
                 raise TypeError(f"a reader produced {type(row).__name__}, not a canonical row")
         if any(len(buffer) >= _FLUSH_ROWS for buffer in self._buffers.values()):
