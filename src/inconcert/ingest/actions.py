@@ -44,37 +44,45 @@ def read(path: Path, staging: Staging, on_bytes=None) -> None:
             f"{path}: not an actions table (missing column(s) {', '.join(missing)}; "
             f"found {', '.join(list(types)[:8]) or 'none'})."
         )
-    ts = _time_expression("timestamp_share", types["timestamp_share"])
+    seconds, ts = _time_expressions("timestamp_share", types["timestamp_share"])
     kind = _kind_expression(types)
+    kind_given = "lower(trim(CAST(kind AS VARCHAR)))" if "kind" in types else "NULL"
     platform = "CAST(platform AS VARCHAR)" if "platform" in types else "'unknown'"
     ids = {c: f"nullif(trim(CAST({c} AS VARCHAR)), '')" for c in ("object_id", "account_id", "content_id")}
+    # No window functions here: this view must stream (flat memory, parallel scan).
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW action_candidates AS
-        SELECT row_number() OVER () AS record, {platform} AS platform,
-               {ids['account_id']} AS account_id, {ids['content_id']} AS content_id,
+        SELECT {platform} AS platform, {ids['account_id']} AS account_id, {ids['content_id']} AS content_id,
                {ids['object_id']} AS object_id, {kind} AS kind, {ts} AS ts,
                CAST(timestamp_share AS VARCHAR) AS raw_ts
-        FROM action_rows
+        FROM (SELECT *, {seconds} AS seconds, {kind_given} AS kind_given FROM action_rows)
         """
     )
     good = "account_id IS NOT NULL AND content_id IS NOT NULL AND object_id IS NOT NULL AND ts IS NOT NULL"
-    # Repeated rows inside one file are kept (CooRTweet counts them); rows already in the
-    # workspace from another file (the same data ingested twice, say as CSV and Parquet) are not.
-    already = " AND ".join(f"a.{c} = c.{c}" for c in ACTIONS.columns)
+    total, bad = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE NOT ({good})) FROM action_candidates"
+    ).fetchone()
+    if bad:
+        _quarantine_bad_values(staging, good)
     inserted = con.execute(
-        f"""
-        INSERT INTO actions SELECT {', '.join(ACTIONS.columns)} FROM action_candidates c
-        WHERE {good} AND NOT EXISTS (SELECT 1 FROM actions a WHERE {already})
-        """
+        f"INSERT INTO actions SELECT {', '.join(ACTIONS.columns)} FROM action_candidates c "
+        f"WHERE {good}{_not_already_there(con)}"
     ).fetchone()[0]
-    total = con.execute("SELECT count(*) FROM action_rows").fetchone()[0]
-    bad_values = _quarantine_bad_values(staging, good)
     if columns is not None:
         _quarantine_csv_rejects(staging)
-    staging.count_direct(records=total - bad_values, actions=inserted)
+    staging.count_direct(records=total - bad, actions=inserted)
     con.execute("DROP VIEW action_candidates")
     con.execute("DROP VIEW action_rows")
+
+
+def _not_already_there(con) -> str:
+    """Repeated rows inside one file are kept (CooRTweet counts them); rows already in the
+    workspace from another file (the same data ingested twice, say as CSV and Parquet) are not."""
+    if con.execute("SELECT NOT EXISTS (SELECT 1 FROM actions)").fetchone()[0]:
+        return ""
+    already = " AND ".join(f"a.{c} = c.{c}" for c in ACTIONS.columns)
+    return f" AND NOT EXISTS (SELECT 1 FROM actions a WHERE {already})"
 
 
 def _source(path: Path) -> tuple[str, list[str] | None]:
@@ -117,23 +125,28 @@ def _quote(name: str) -> str:
     return name.replace("'", "''")
 
 
-def _time_expression(column: str, column_type: str) -> str:
+def _time_expressions(column: str, column_type: str) -> tuple[str, str]:
     """Unix seconds (integer or fractional, exact to the microsecond) or an ISO date-time,
-    as a UTC TIMESTAMP; NULL when the value is neither."""
+    as a UTC TIMESTAMP (NULL when neither). Returns the expression for the seconds, computed
+    once per row in an inner query, and the timestamp expression built on it."""
     if column_type.startswith("TIMESTAMP") or column_type == "DATE":
-        return f"CAST({column} AS TIMESTAMP)"
+        return "NULL", f"CAST({column} AS TIMESTAMP)"
+    if column_type in ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER", "HUGEINT"):
+        seconds = f"CAST({column} AS BIGINT)"
+        return seconds, f"CASE WHEN abs(seconds) <= {_MAX_EPOCH_SECONDS} THEN make_timestamp(seconds * 1000000) END"
     seconds = f"coalesce(try_cast({column} AS DECIMAL(38, 6)), try_cast(try_cast({column} AS DOUBLE) AS DECIMAL(38, 6)))"
-    from_seconds = f"make_timestamp(CAST({seconds} * 1000000 AS BIGINT))"
     parsed = f"try_cast(CAST({column} AS VARCHAR) AS TIMESTAMP)"
-    return f"CASE WHEN abs({seconds}) <= {_MAX_EPOCH_SECONDS} THEN {from_seconds} WHEN {seconds} IS NULL THEN {parsed} END"
+    return seconds, (
+        f"CASE WHEN abs(seconds) <= {_MAX_EPOCH_SECONDS} THEN make_timestamp(CAST(seconds * 1000000 AS BIGINT)) "
+        f"WHEN seconds IS NULL THEN {parsed} END"
+    )
 
 
 def _kind_expression(types: dict[str, str]) -> str:
     if "kind" not in types:
         return f"'{KINDLESS}'"
-    cleaned = "lower(trim(CAST(kind AS VARCHAR)))"
     cases = " ".join(f"WHEN '{k}' THEN '{v}'" for k, v in KIND_SYNONYMS.items())
-    return f"coalesce(nullif(CASE {cleaned} {cases} ELSE {cleaned} END, ''), '{KINDLESS}')"
+    return f"coalesce(nullif(CASE kind_given {cases} ELSE kind_given END, ''), '{KINDLESS}')"
 
 
 def _quarantine_bad_values(staging: Staging, good: str) -> int:
@@ -150,7 +163,9 @@ def _quarantine_bad_values(staging: Staging, good: str) -> int:
     rows = staging.con.execute(
         f"""
         INSERT INTO quarantine
-        SELECT ?, record, {reason}, {raw}, ? FROM action_candidates WHERE NOT ({good})
+        SELECT ?, record, {reason}, {raw}, ?
+        FROM (SELECT row_number() OVER () AS record, * FROM action_candidates)
+        WHERE NOT ({good})
         """,
         [staging.file_label, staging.ingest_id],
     ).fetchone()[0]

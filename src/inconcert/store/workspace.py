@@ -43,6 +43,9 @@ class Workspace:
         if not read_only:
             tmp.mkdir(exist_ok=True)
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
+        # Big inserts stream without buffering for order; results that need an order say ORDER BY.
+        con.execute("SET preserve_insertion_order = false")
         con.execute(f"SET temp_directory = '{_sql_string(str(tmp))}'")
         workspace = cls(path, con, read_only)
         if not read_only:

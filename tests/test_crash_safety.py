@@ -1,0 +1,89 @@
+"""An ingest killed with SIGKILL at any point leaves no partial trace: running the same
+ingest again gives a workspace identical to one clean run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import assert_clean_exit, ingest
+from inconcert.store.schema import ALL_TABLES
+
+
+def workspace_content(workspace: Path) -> dict[str, str]:
+    """A digest of every canonical table's rows, independent of physical row order."""
+    con = duckdb.connect(str(workspace / "inconcert.duckdb"), read_only=True)
+    try:
+        digests = {}
+        for table in ALL_TABLES:
+            rows = con.execute(f"SELECT * FROM {table.name} ORDER BY ALL").fetchall()
+            digests[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
+        return digests
+    finally:
+        con.close()
+
+
+def write_actions_csv(path: Path, rows: int, seed: int) -> None:
+    rng = random.Random(seed)
+    with open(path, "w") as out:
+        out.write("object_id,account_id,content_id,timestamp_share,kind\n")
+        for i in range(rows):
+            out.write(f"o{rng.randrange(rows // 20)},a{rng.randrange(rows // 10)},c{seed}_{i},{1_600_000_000 + i},retweet\n")
+        out.write("o1,,broken,1600000000,retweet\n")
+
+
+def start_ingest(workspace: Path, *files: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "inconcert.cli", "ingest", "--workspace", str(workspace), "--format", "actions",
+         *map(str, files)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("crash-inputs")
+    files = [folder / f"part{i}.csv" for i in range(3)]
+    for i, path in enumerate(files):
+        write_actions_csv(path, 250_000, seed=i)
+    return files
+
+
+@pytest.fixture(scope="module")
+def clean_content(inputs, tmp_path_factory) -> dict[str, str]:
+    workspace = tmp_path_factory.mktemp("clean") / "ws"
+    assert_clean_exit(ingest(workspace, "actions", *inputs))
+    return workspace_content(workspace)
+
+
+@pytest.mark.parametrize("kill_after", [0.3, 0.9, 1.6, 2.4])
+def test_killed_ingest_then_rerun_equals_clean_run(inputs, clean_content, tmp_path, kill_after):
+    workspace = tmp_path / "ws"
+    process = start_ingest(workspace, *inputs)
+    time.sleep(kill_after)
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert_clean_exit(ingest(workspace, "actions", *inputs))
+    assert workspace_content(workspace) == clean_content
+
+
+def test_killed_twice_then_rerun_equals_clean_run(inputs, clean_content, tmp_path):
+    workspace = tmp_path / "ws"
+    for delay in (0.8, 1.5):
+        process = start_ingest(workspace, *inputs)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    assert_clean_exit(ingest(workspace, "actions", *inputs))
+    assert workspace_content(workspace) == clean_content
