@@ -2,7 +2,8 @@
 timestamp_share` in Unix seconds, optional `kind`) from CSV/TSV or Parquet.
 
 This is the fast path for big inputs: DuckDB's own readers stream the file straight into
-the `actions` table with no Python per row. Rows are kept as given (CooRTweet keeps
+the `actions` table with no Python per row (a CSV file DuckDB's reader cannot get through
+falls back to Python's csv module, slower but forgiving). Rows are kept as given (CooRTweet keeps
 repeated rows too); a row with an empty id or an unreadable time goes to quarantine, and
 so do CSV lines DuckDB cannot parse (its `store_rejects` tables give the reasons).
 """
@@ -13,8 +14,11 @@ import csv
 import io
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
+
 from inconcert.errors import UnusableFile
-from inconcert.ingest.sources import RAW_EXCERPT_CHARS, data_suffix, open_binary
+from inconcert.ingest.sources import RAW_EXCERPT_CHARS, Malformed, csv_records, data_suffix, open_binary
 from inconcert.ingest.staging import Staging
 from inconcert.store.schema import ACTIONS
 
@@ -31,11 +35,28 @@ KIND_SYNONYMS = {
 KINDLESS = "object"
 _MAX_EPOCH_SECONDS = 253_402_300_799
 _CSV_LINE_LIMIT = 64 << 20
+# DuckDB errors that mean a bug in this module's SQL or lack of resources, not a bad file.
+_OUR_OWN_FAULTS = (
+    duckdb.BinderException, duckdb.CatalogException, duckdb.ParserException,
+    duckdb.InternalException, duckdb.OutOfMemoryException,
+)
 
 
 def read(path: Path, staging: Staging, on_bytes=None) -> None:
-    source, columns = _source(path)
+    try:
+        _read(path, staging)
+    except _OUR_OWN_FAULTS:
+        raise
+    except duckdb.Error as error:  # the file's fault: corrupt Parquet, undecodable CSV, ...
+        what = "Parquet" if data_suffix(path) in (".parquet", ".pq") else "CSV"
+        raise UnusableFile(f"{path}: cannot be read as {what} ({str(error).splitlines()[0][:200]}).") from None
+
+
+def _read(path: Path, staging: Staging) -> None:
     con = staging.con
+    source, from_duckdb_csv = _source(path)
+    if from_duckdb_csv and not _duckdb_parses(con, source):
+        source, from_duckdb_csv = _load_with_python_csv(path, staging), False
     con.execute(f"CREATE OR REPLACE TEMP VIEW action_rows AS SELECT * FROM {source}")
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE action_rows)").fetchall())
     missing = [c for c in REQUIRED if c not in types]
@@ -48,6 +69,7 @@ def read(path: Path, staging: Staging, on_bytes=None) -> None:
     kind = _kind_expression(types)
     kind_given = "lower(trim(CAST(kind AS VARCHAR)))" if "kind" in types else "NULL"
     platform = "CAST(platform AS VARCHAR)" if "platform" in types else "'unknown'"
+    line = "_line" if "_line" in types else "NULL"
     ids = {c: f"nullif(trim(CAST({c} AS VARCHAR)), '')" for c in ("object_id", "account_id", "content_id")}
     # No window functions here: this view must stream (flat memory, parallel scan).
     con.execute(
@@ -55,7 +77,7 @@ def read(path: Path, staging: Staging, on_bytes=None) -> None:
         CREATE OR REPLACE TEMP VIEW action_candidates AS
         SELECT {platform} AS platform, {ids['account_id']} AS account_id, {ids['content_id']} AS content_id,
                {ids['object_id']} AS object_id, {kind} AS kind, {ts} AS ts,
-               CAST(timestamp_share AS VARCHAR) AS raw_ts
+               CAST(timestamp_share AS VARCHAR) AS raw_ts, {line} AS line
         FROM (SELECT *, {seconds} AS seconds, {kind_given} AS kind_given FROM action_rows)
         """
     )
@@ -69,11 +91,61 @@ def read(path: Path, staging: Staging, on_bytes=None) -> None:
         f"INSERT INTO actions SELECT {', '.join(ACTIONS.columns)} FROM action_candidates c "
         f"WHERE {good}{_not_already_there(con)}"
     ).fetchone()[0]
-    if columns is not None:
+    if from_duckdb_csv:
         _quarantine_csv_rejects(staging)
     staging.count_direct(records=total - bad, actions=inserted)
     con.execute("DROP VIEW action_candidates")
     con.execute("DROP VIEW action_rows")
+    con.execute("DROP TABLE IF EXISTS python_csv_rows")
+
+
+def _duckdb_parses(con: duckdb.DuckDBPyConnection, source: str) -> bool:
+    """Whether DuckDB's CSV reader gets through the whole file. It is tried on a separate
+    cursor because a failed statement would abort the ingest's transaction."""
+    cursor = con.cursor()
+    try:
+        cursor.execute(f"SELECT count(*) FROM {source}").fetchone()
+        return True
+    except _OUR_OWN_FAULTS:
+        raise
+    except duckdb.Error:
+        return False
+    finally:
+        cursor.close()
+
+
+def _load_with_python_csv(path: Path, staging: Staging) -> str:
+    """The slow, forgiving path for CSV files DuckDB's reader gives up on (mixed newlines,
+    stray quotes): Python's csv module row by row, bad rows quarantined with their line."""
+    header, batch = None, []
+    columns: list[str] = []
+
+    def flush() -> None:
+        table = pa.table({c: pa.array([row.get(c) for row in batch], pa.string()) for c in columns} |
+                         {"_line": pa.array([row["_line"] for row in batch], pa.int64())})
+        staging.con.register("_python_csv_batch", table)
+        staging.con.execute("INSERT INTO python_csv_rows SELECT * FROM _python_csv_batch")
+        staging.con.unregister("_python_csv_batch")
+        batch.clear()
+
+    for record in csv_records(path, REQUIRED, format_name="actions"):
+        if isinstance(record, Malformed):
+            staging.reject(record.number, record.reason, record.raw)
+            continue
+        number, row = record
+        if header is None:
+            header = list(row)
+            columns = header
+            spec = ", ".join(f'"{c}" VARCHAR' for c in columns)
+            staging.con.execute(f"CREATE OR REPLACE TEMP TABLE python_csv_rows ({spec}, _line BIGINT)")
+        batch.append({**row, "_line": number})
+        if len(batch) >= 50_000:
+            flush()
+    if header is None:
+        raise UnusableFile(f"{path}: no data rows.")
+    if batch:
+        flush()
+    return "python_csv_rows"
 
 
 def _not_already_there(con) -> str:
@@ -85,12 +157,12 @@ def _not_already_there(con) -> str:
     return f" AND NOT EXISTS (SELECT 1 FROM actions a WHERE {already})"
 
 
-def _source(path: Path) -> tuple[str, list[str] | None]:
-    """The DuckDB table function that reads the file, and the CSV header (None for Parquet)."""
+def _source(path: Path) -> tuple[str, bool]:
+    """The DuckDB table function that reads the file, and whether it is DuckDB's CSV reader."""
     literal = "'" + str(path).replace("'", "''") + "'"
     if data_suffix(path) in (".parquet", ".pq"):
         _check_parquet(path)
-        return f"read_parquet({literal})", None
+        return f"read_parquet({literal})", False
     header, delimiter = _csv_header(path)
     columns = "{" + ", ".join(f"'{_quote(c)}': 'VARCHAR'" for c in header) + "}"
     delim = "\\t" if delimiter == "\t" else delimiter
@@ -98,7 +170,7 @@ def _source(path: Path) -> tuple[str, list[str] | None]:
         f"read_csv({literal}, header = true, auto_detect = false, columns = {columns}, "
         f"delim = '{delim}', quote = '\"', escape = '\"', store_rejects = true, "
         f"max_line_size = {_CSV_LINE_LIMIT}, null_padding = false)",
-        header,
+        True,
     )
 
 
@@ -113,9 +185,12 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
         first = binary.readline(1 << 20)
     if not first.strip():
         raise UnusableFile(f"{path}: empty, no header row.")
-    line = first.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+    line = first.decode("utf-8", errors="replace").lstrip("\ufeff").splitlines()[0]
     delimiter = max((",", "\t", ";", "|"), key=line.count)
-    header = [h.strip() for h in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
+    try:
+        header = [h.strip() for h in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
+    except (csv.Error, StopIteration):
+        raise UnusableFile(f"{path}: the CSV header cannot be read.") from None
     if len(set(header)) != len(header) or any(not h for h in header):
         raise UnusableFile(f"{path}: the header has empty or repeated column names.")
     return header, delimiter
@@ -163,7 +238,7 @@ def _quarantine_bad_values(staging: Staging, good: str) -> int:
     rows = staging.con.execute(
         f"""
         INSERT INTO quarantine
-        SELECT ?, record, {reason}, {raw}, ?
+        SELECT ?, coalesce(line, record + 1), {reason}, {raw}, ?
         FROM (SELECT row_number() OVER () AS record, * FROM action_candidates)
         WHERE NOT ({good})
         """,
