@@ -8,10 +8,12 @@ that did not, so a reader never stops at the first bad line.
 from __future__ import annotations
 
 import bz2
+import contextlib
 import csv
 import gzip
 import io
 import lzma
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Union
@@ -97,6 +99,18 @@ def data_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
+def _until_broken(records: Iterator[Record]) -> Iterator[Record]:
+    """Records up to the point where compressed data is cut off or corrupt; the break
+    itself becomes one quarantined entry, so the records before it are kept."""
+    try:
+        yield from records
+    except DECOMPRESSION_ERRORS as error:
+        yield Malformed(None, f"the compressed data is cut off or corrupt here ({error})")
+
+
+DECOMPRESSION_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, lzma.LZMAError, zstandard.ZstdError, OSError)
+
+
 def _first_significant_byte(stream: BinaryIO) -> bytes:
     peek = stream.peek(4096) if hasattr(stream, "peek") else b""  # type: ignore[attr-defined]
     return peek.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
@@ -110,10 +124,12 @@ def json_records(path: Path, on_bytes: ByteCounter | None = None, array_path: st
     with open_binary(path, on_bytes) as stream:
         if not hasattr(stream, "peek"):
             stream = io.BufferedReader(stream)  # type: ignore[arg-type, assignment]
-        if _first_significant_byte(stream) == b"[":
-            yield from _json_array_items(path, stream, array_path)
-        else:
-            yield from _json_lines(stream)
+        try:
+            is_array = _first_significant_byte(stream) == b"["
+        except DECOMPRESSION_ERRORS as error:
+            raise UnusableFile(f"{path}: the compressed data is corrupt ({error}).") from None
+        records = _json_array_items(path, stream, array_path) if is_array else _json_lines(stream)
+        yield from _until_broken(records)
 
 
 def _json_lines(stream: BinaryIO) -> Iterator[Record]:
@@ -124,7 +140,7 @@ def _json_lines(stream: BinaryIO) -> Iterator[Record]:
             continue
         try:
             yield number, _JSON.decode(line)
-        except msgspec.DecodeError as error:
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
             yield Malformed(number, f"not valid JSON ({error})", excerpt(line))
 
 
@@ -140,7 +156,10 @@ def _json_array_items(path: Path, stream: BinaryIO, array_path: str) -> Iterator
 def json_document(path: Path, on_bytes: ByteCounter | None = None) -> object:
     """A whole JSON document, for small files whose structure matters more than streaming."""
     with open_binary(path, on_bytes) as stream:
-        data = stream.read()
+        try:
+            data = stream.read()
+        except DECOMPRESSION_ERRORS as error:
+            raise UnusableFile(f"{path}: the compressed data is cut off or corrupt ({error}).") from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -162,6 +181,15 @@ def csv_records(
     UTF-8 or with more fields than the header are quarantined, the rest kept.
     """
     csv.field_size_limit(1 << 30)
+    yield from _until_broken(_csv_rows(path, required, on_bytes, format_name))
+
+
+def _csv_rows(
+    path: Path,
+    required: tuple[str, ...] | Callable[[list[str]], bool],
+    on_bytes: ByteCounter | None,
+    format_name: str,
+) -> Iterator[Record]:
     with open_binary(path, on_bytes) as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
         reader = csv.reader(text)

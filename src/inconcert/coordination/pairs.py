@@ -1,0 +1,125 @@
+"""Co-share pairs: every pair of contents, by two different accounts, on the same object
+within the time window — the evidence every coordination edge is built from.
+
+Written once as SQL in DuckDB's dialect, restricted to constructs SQLGlot carries over to
+Spark SQL, so both engines run the same statements. The windowed self-join is a bucketed
+equi-join (DESIGN.md "Engines"): bucket `b = t // W`; each share meets the shares of the
+same object in buckets `b-1, b, b+1`; `|Δt| <= W` is checked exactly afterwards. That is
+exact and never quadratic in an object's total popularity, only in its popularity within
+one window.
+
+Semantics are CooRTweet's (`detect_groups`), checked against its reference outputs:
+accounts with fewer than `min_participation` rows are dropped first; a pair needs two
+different accounts, two different content ids, and neither content may be the object
+itself; afterwards only pairs with at least one content of an account that has
+`min_participation` or more rows among the coordinated contents are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MICROS = 1_000_000
+
+
+@dataclass(frozen=True)
+class PairingPlan:
+    """The statements that turn the `shares` relation into the `evidence` relation."""
+
+    window_us: int
+    min_participation: int
+    max_object_accounts: int | None
+
+    def statements(self) -> list[tuple[str, str]]:
+        """(name, SELECT) pairs; each result is materialised as a table of that name."""
+        bucket = max(self.window_us, 1)
+        steps = [
+            ("active_shares", self._prefilter()),
+            ("viral_objects", self._viral_objects()),
+            ("bucketed_shares", self._bucketed(bucket)),
+            ("candidate_pairs", self._pairs()),
+            ("evidence", self._participation_filter()),
+        ]
+        return steps
+
+    def _prefilter(self) -> str:
+        """Accounts with fewer than min_participation rows take no part (CooRTweet's pre-filter)."""
+        if self.min_participation <= 1:
+            return "SELECT * FROM shares"
+        return f"""
+            SELECT s.* FROM shares s
+            JOIN (SELECT kind, account_id FROM shares GROUP BY kind, account_id
+                  HAVING count(*) >= {self.min_participation}) a
+              ON s.kind = a.kind AND s.account_id = a.account_id
+        """
+
+    def _viral_objects(self) -> str:
+        """Objects shared by more accounts than the guard allows: set aside and reported."""
+        limit = self.max_object_accounts
+        having = f"HAVING count(DISTINCT account_id) > {limit}" if limit else "HAVING FALSE"
+        return f"""
+            SELECT kind, object_id, count(DISTINCT account_id) AS n_accounts, count(*) AS n_shares
+            FROM active_shares GROUP BY kind, object_id {having}
+        """
+
+    def _bucketed(self, bucket: int) -> str:
+        return f"""
+            SELECT s.*, row_number() OVER () AS share_no, CAST(floor(s.t / {bucket}) AS BIGINT) AS bucket
+            FROM active_shares s
+            WHERE NOT EXISTS (SELECT 1 FROM viral_objects v WHERE v.kind = s.kind AND v.object_id = s.object_id)
+        """
+
+    def _pairs(self) -> str:
+        """Each unordered pair of shares once (x.share_no < y.share_no), loops removed."""
+        return f"""
+            SELECT x.kind, x.object_id,
+                   x.account_id AS account_x, y.account_id AS account_y,
+                   x.content_id AS content_x, y.content_id AS content_y,
+                   x.t AS t_x, y.t AS t_y
+            FROM bucketed_shares x
+            JOIN (SELECT b.*, nb AS near_bucket
+                  FROM bucketed_shares b, unnest([b.bucket - 1, b.bucket, b.bucket + 1]) AS u(nb)) y
+              ON x.kind = y.kind AND x.object_id = y.object_id AND x.bucket = y.near_bucket
+            WHERE x.share_no < y.share_no
+              AND abs(x.t - y.t) <= {self.window_us}
+              AND x.account_id <> y.account_id
+              AND x.content_id <> y.content_id
+              AND x.object_id <> x.content_id AND x.object_id <> y.content_id
+        """
+
+    def _participation_filter(self) -> str:
+        """CooRTweet's post-filter, then each pair oriented so that account_a < account_b."""
+        oriented = """
+            SELECT kind, object_id,
+                   CASE WHEN account_x < account_y THEN account_x ELSE account_y END AS account_a,
+                   CASE WHEN account_x < account_y THEN account_y ELSE account_x END AS account_b,
+                   CASE WHEN account_x < account_y THEN content_x ELSE content_y END AS content_a,
+                   CASE WHEN account_x < account_y THEN content_y ELSE content_x END AS content_b,
+                   CASE WHEN account_x < account_y THEN t_x ELSE t_y END AS t_a,
+                   CASE WHEN account_x < account_y THEN t_y ELSE t_x END AS t_b
+            FROM candidate_pairs p
+        """
+        if self.min_participation <= 1:
+            return oriented
+        # Rows (of the pre-filtered input) whose content is in some pair; accounts with at
+        # least min_participation such rows qualify, and so do their contents.
+        return f"""
+            WITH paired_contents AS (
+                SELECT kind, content_x AS content_id FROM candidate_pairs
+                UNION SELECT kind, content_y FROM candidate_pairs
+            ),
+            paired_rows AS (
+                SELECT s.kind, s.account_id, s.content_id FROM active_shares s
+                JOIN paired_contents c ON s.kind = c.kind AND s.content_id = c.content_id
+            ),
+            qualified_contents AS (
+                SELECT DISTINCT r.kind, r.content_id FROM paired_rows r
+                JOIN (SELECT kind, account_id FROM paired_rows GROUP BY kind, account_id
+                      HAVING count(*) >= {self.min_participation}) q
+                  ON r.kind = q.kind AND r.account_id = q.account_id
+            )
+            SELECT o.* FROM ({oriented}) o
+            LEFT JOIN qualified_contents qa ON qa.kind = o.kind AND qa.content_id = o.content_a
+            LEFT JOIN qualified_contents qb ON qb.kind = o.kind AND qb.content_id = o.content_b
+            WHERE qa.content_id IS NOT NULL OR qb.content_id IS NOT NULL
+        """
