@@ -158,7 +158,7 @@ def extracted_page(html: bytes | str) -> tuple[str, About]:
         url=lenient(fields.text, page.get("url")),
         outlet=lenient(fields.text, page.get("sitename")),
         published=published_in_meta(tree) or lenient(fields.any_time, page.get("date")),
-        lang=lenient(fields.text, tree.get("lang")),
+        lang=stripped(lenient(fields.text, tree.get("lang"))),
     )
     return text, about
 
