@@ -38,7 +38,7 @@ class PairingPlan:
             ("viral_objects", self._viral_objects()),
             ("bucketed_shares", self._bucketed(bucket)),
             ("candidate_pairs", self._pairs()),
-            ("evidence", self._participation_filter()),
+            ("evidence", self.participation_filter("candidate_pairs")),
         ]
         return steps
 
@@ -87,9 +87,10 @@ class PairingPlan:
               AND x.object_id <> x.content_id AND x.object_id <> y.content_id
         """
 
-    def _participation_filter(self) -> str:
-        """CooRTweet's post-filter, then each pair oriented so that account_a < account_b."""
-        oriented = """
+    def participation_filter(self, pairs: str) -> str:
+        """CooRTweet's post-filter over the pairs in table `pairs`, then each pair oriented
+        so that account_a < account_b."""
+        oriented = f"""
             SELECT kind, object_id,
                    CASE WHEN account_x < account_y THEN account_x ELSE account_y END AS account_a,
                    CASE WHEN account_x < account_y THEN account_y ELSE account_x END AS account_b,
@@ -97,7 +98,7 @@ class PairingPlan:
                    CASE WHEN account_x < account_y THEN content_y ELSE content_x END AS content_b,
                    CASE WHEN account_x < account_y THEN t_x ELSE t_y END AS t_a,
                    CASE WHEN account_x < account_y THEN t_y ELSE t_x END AS t_b
-            FROM candidate_pairs p
+            FROM {pairs}
         """
         if self.min_participation <= 1:
             return oriented
@@ -105,8 +106,8 @@ class PairingPlan:
         # least min_participation such rows qualify, and so do their contents.
         return f"""
             WITH paired_contents AS (
-                SELECT kind, content_x AS content_id FROM candidate_pairs
-                UNION SELECT kind, content_y FROM candidate_pairs
+                SELECT kind, content_x AS content_id FROM {pairs}
+                UNION SELECT kind, content_y FROM {pairs}
             ),
             paired_rows AS (
                 SELECT s.kind, s.account_id, s.content_id FROM active_shares s

@@ -1,0 +1,296 @@
+"""Run a coordination analysis on a workspace and keep its results there.
+
+Reads the canonical `actions` table; writes `coordination_evidence`, `coordination_edges`,
+`coordination_accounts`, `coordination_clusters`, `coordination_viral_objects` and
+`coordination_parameters`, replacing the previous run's in one transaction. Presentation
+(CSV/Parquet/GraphML/GEXF files, the report) only reads these tables.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+
+import pyarrow as pa
+
+from inconcert.coordination.clusters import find_communities
+from inconcert.coordination.edges import MICROS, edges_by_kind_sql, edges_sql
+from inconcert.coordination.pairs import PairingPlan
+from inconcert.errors import UserError
+from inconcert.ingest.actions import KINDLESS
+from inconcert.ingest.shares import ACTION_KINDS
+from inconcert.store.workspace import Workspace
+
+ANY = "any"
+KIND_CHOICES = (*ACTION_KINDS, ANY)
+# An edge whose two accounts co-shared this many distinct objects within the window is
+# more than a coincidence of two fans of the same viral post (see docs/coordination.md).
+FLAG_MIN_OBJECTS = 3
+
+
+@dataclass(frozen=True)
+class CoordinationParams:
+    window: float
+    kind: str = "retweet"
+    min_participation: int = 1
+    max_object_accounts: int | None = None
+    fast_window: float | None = None
+    edge_percentile: float = 0.5
+
+    def validate(self) -> None:
+        if not self.window >= 0 or math.isinf(self.window):
+            raise UserError(f"--window {self.window}: must be a number of seconds, 0 or more.")
+        if self.kind not in KIND_CHOICES:
+            raise UserError(f"--kind {self.kind}: unknown kind; use one of {', '.join(KIND_CHOICES)}.")
+        if self.min_participation < 1:
+            raise UserError(f"--min-participation {self.min_participation}: must be 1 or more.")
+        if self.max_object_accounts is not None and self.max_object_accounts < 2:
+            raise UserError(f"--max-object-accounts {self.max_object_accounts}: must be 2 or more.")
+        if self.fast_window is not None and not 0 <= self.fast_window <= self.window:
+            raise UserError(f"--fast-window {self.fast_window}: must be between 0 and --window.")
+        if not 0 <= self.edge_percentile <= 1:
+            raise UserError(f"--edge-percentile {self.edge_percentile}: must be between 0 and 1.")
+
+
+@dataclass(frozen=True)
+class CoordinationSummary:
+    kinds: list[str]
+    shares: int
+    pairs: int
+    edges: int
+    accounts: int
+    clusters: int
+    flagged_accounts: int
+    flagged_clusters: int
+    viral_objects: int
+
+
+def detect(workspace: Workspace, params: CoordinationParams) -> CoordinationSummary:
+    params.validate()
+    con = workspace.con
+    kinds = _layers(con, params.kind)
+    plan = PairingPlan(
+        window_us=round(params.window * MICROS),
+        min_participation=params.min_participation,
+        max_object_accounts=params.max_object_accounts,
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE shares AS {_shares_sql(params.kind)}")
+        for name, sql in plan.statements():
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        fast_counts = _fast_pairs(con, plan, params.fast_window)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE edges_by_kind AS {edges_by_kind_sql()}")
+        _store_edges(con, kinds, fast_counts, params.edge_percentile)
+        _store_evidence(con)
+        _store_viral_objects(con)
+        _store_accounts_and_clusters(con)
+        _store_parameters(con, params, kinds)
+        summary = _summary(con, kinds)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def _layers(con, kind: str) -> list[str]:
+    present = [row[0] for row in con.execute("SELECT DISTINCT kind FROM actions ORDER BY kind").fetchall()]
+    if not present:
+        raise UserError("the workspace has no actions yet; run `inconcert ingest` first.")
+    if kind == ANY:
+        return present
+    if kind not in present and KINDLESS not in present:
+        raise UserError(f"--kind {kind}: the workspace has no actions of that kind (it has {', '.join(present)}).")
+    return [kind]
+
+
+def _shares_sql(kind: str) -> str:
+    """The actions of the chosen kind as (kind, object, account, content, t in µs).
+    Rows of an `actions` file without a kind column take part whatever the kind: their
+    object is `object_id` as given (CONTRACT §2)."""
+    if kind == ANY:
+        return "SELECT kind, object_id, account_id, content_id, epoch_us(ts) AS t FROM actions"
+    return f"""
+        SELECT '{kind}' AS kind, object_id, account_id, content_id, epoch_us(ts) AS t
+        FROM actions WHERE kind = '{kind}' OR kind = '{KINDLESS}'
+    """
+
+
+def _fast_pairs(con, plan: PairingPlan, fast_window: float | None) -> bool:
+    """CooRTweet's `flag_speed_share`: the pairs inside a narrower window, re-filtered by
+    participation, counted per edge as `weight_fast`."""
+    if fast_window is None:
+        return False
+    fast_us = round(fast_window * MICROS)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE fast_candidate_pairs AS "
+        f"SELECT * FROM candidate_pairs WHERE abs(t_x - t_y) <= {fast_us}"
+    )
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE fast_edges AS SELECT account_a, account_b, count(*) AS weight_fast "
+        f"FROM ({plan.participation_filter('fast_candidate_pairs')}) GROUP BY account_a, account_b"
+    )
+    return True
+
+
+def _store_edges(con, kinds: list[str], fast: bool, percentile: float) -> None:
+    fast_column = "coalesce(f.weight_fast, 0) AS weight_fast," if fast else ""
+    fast_join = "LEFT JOIN fast_edges f USING (account_a, account_b)" if fast else ""
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE coordination_edges AS
+        WITH e AS ({edges_sql(kinds)}),
+        threshold AS (SELECT quantile_cont(weight, {percentile}) AS t FROM e)
+        SELECT e.account_a, e.account_b, e.weight, e.n_objects, e.weight_ab, e.weight_ba,
+               e.mean_time_delta, {fast_column}
+               e.weight > threshold.t AS above_percentile,
+               make_timestamp(e.first_us) AS first_seen, make_timestamp(e.last_us) AS last_seen,
+               e.kinds, {', '.join(f'e."weight_{k}"' for k in kinds)}
+        FROM e CROSS JOIN threshold {fast_join}
+        ORDER BY e.account_a, e.account_b
+        """
+    )
+
+
+def _store_evidence(con) -> None:
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE coordination_evidence AS
+        SELECT kind, object_id, account_a, account_b, content_a, content_b,
+               make_timestamp(t_a) AS ts_a, make_timestamp(t_b) AS ts_b,
+               CAST(abs(t_b - t_a) AS DOUBLE) / 1000000 AS delta_seconds
+        FROM evidence
+        ORDER BY account_a, account_b, ts_a, ts_b, kind, object_id, content_a, content_b
+        """
+    )
+
+
+def _store_viral_objects(con) -> None:
+    con.execute(
+        "CREATE OR REPLACE TABLE coordination_viral_objects AS "
+        "SELECT * FROM viral_objects ORDER BY n_accounts DESC, kind, object_id"
+    )
+
+
+def _store_accounts_and_clusters(con) -> None:
+    edges = con.sql(
+        "SELECT account_a, account_b, weight FROM coordination_edges ORDER BY account_a, account_b"
+    ).to_arrow_table()
+    communities = find_communities(
+        edges["account_a"].combine_chunks(), edges["account_b"].combine_chunks(), edges["weight"].combine_chunks()
+    )
+    membership = pa.table(
+        {"account_id": pa.array(communities.accounts, pa.string()),
+         "cluster_id": pa.array(communities.cluster_of, pa.int64())}
+    )
+    con.register("_membership", membership)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE membership AS SELECT * FROM _membership")
+    finally:
+        con.unregister("_membership")
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE coordination_accounts AS
+        WITH incident AS (
+            SELECT account_a AS account_id, account_b AS partner, weight, n_objects, first_seen, last_seen
+            FROM coordination_edges
+            UNION ALL
+            SELECT account_b, account_a, weight, n_objects, first_seen, last_seen FROM coordination_edges
+        ),
+        stats AS (
+            SELECT account_id, count(*) AS n_partners, sum(weight) AS strength,
+                   max(n_objects) AS max_objects_with_one_partner,
+                   min(first_seen) AS first_seen, max(last_seen) AS last_seen
+            FROM incident GROUP BY account_id
+        ),
+        profile AS (
+            SELECT account_id, min(handle) AS handle, min(created_at) AS created_at
+            FROM accounts GROUP BY account_id
+        )
+        SELECT m.account_id, m.cluster_id,
+               1 - pow(0.5, s.max_objects_with_one_partner - 1) AS coordination_score,
+               s.max_objects_with_one_partner >= {FLAG_MIN_OBJECTS} AS flagged,
+               p.handle, p.created_at, s.n_partners, s.strength, s.max_objects_with_one_partner,
+               s.first_seen, s.last_seen
+        FROM membership m JOIN stats s USING (account_id) LEFT JOIN profile p USING (account_id)
+        ORDER BY m.cluster_id, m.account_id
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE coordination_clusters AS
+        WITH internal AS (
+            SELECT ma.cluster_id, e.* FROM coordination_edges e
+            JOIN membership ma ON ma.account_id = e.account_a
+            JOIN membership mb ON mb.account_id = e.account_b
+            WHERE ma.cluster_id = mb.cluster_id
+        ),
+        edge_stats AS (
+            SELECT cluster_id, count(*) AS n_edges, sum(weight) AS total_weight,
+                   min(first_seen) AS first_seen, max(last_seen) AS last_seen
+            FROM internal GROUP BY cluster_id
+        ),
+        member_stats AS (
+            SELECT cluster_id, count(*) AS n_accounts, count(*) FILTER (WHERE flagged) AS n_flagged,
+                   min(created_at) AS created_min, max(created_at) AS created_max
+            FROM coordination_accounts GROUP BY cluster_id
+        ),
+        shared AS (
+            SELECT ma.cluster_id, v.kind, v.object_id,
+                   count(DISTINCT v.account_a) + count(DISTINCT v.account_b) AS reach, count(*) AS n_pairs
+            FROM coordination_evidence v
+            JOIN membership ma ON ma.account_id = v.account_a
+            JOIN membership mb ON mb.account_id = v.account_b
+            WHERE ma.cluster_id = mb.cluster_id
+            GROUP BY ma.cluster_id, v.kind, v.object_id
+        ),
+        top_objects AS (
+            SELECT cluster_id,
+                   string_agg(kind || ' ' || object_id, ' | ' ORDER BY n_pairs DESC, kind, object_id)
+                       FILTER (WHERE rank <= 3) AS top_objects,
+                   count(*) AS n_objects
+            FROM (SELECT *, row_number() OVER (PARTITION BY cluster_id ORDER BY n_pairs DESC, kind, object_id) AS rank
+                  FROM shared)
+            GROUP BY cluster_id
+        )
+        SELECT m.cluster_id, m.n_accounts, coalesce(e.n_edges, 0) AS n_edges,
+               coalesce(e.total_weight, 0) AS total_weight,
+               m.n_flagged >= 2 AS flagged,
+               m.n_accounts || ' accounts co-shared ' || coalesce(t.n_objects, 0) || ' objects'
+                   || coalesce(', most: ' || t.top_objects, '') AS summary,
+               CASE WHEN m.n_accounts > 1 THEN 2.0 * coalesce(e.n_edges, 0) / (m.n_accounts * (m.n_accounts - 1)) END AS density,
+               m.n_flagged, coalesce(t.n_objects, 0) AS n_objects, t.top_objects,
+               e.first_seen, e.last_seen, m.created_min, m.created_max,
+               date_diff('day', m.created_min, m.created_max) AS creation_spread_days
+        FROM member_stats m LEFT JOIN edge_stats e USING (cluster_id) LEFT JOIN top_objects t USING (cluster_id)
+        ORDER BY m.cluster_id
+        """
+    )
+
+
+def _store_parameters(con, params: CoordinationParams, kinds: list[str]) -> None:
+    record = {**asdict(params), "kinds": kinds, "flag_min_objects": FLAG_MIN_OBJECTS}
+    con.execute("CREATE OR REPLACE TABLE coordination_parameters (name VARCHAR, value VARCHAR)")
+    con.executemany(
+        "INSERT INTO coordination_parameters VALUES (?, ?)",
+        [[name, json.dumps(value)] for name, value in record.items()],
+    )
+
+
+def _summary(con, kinds: list[str]) -> CoordinationSummary:
+    def count(sql: str) -> int:
+        return con.execute(sql).fetchone()[0]
+
+    return CoordinationSummary(
+        kinds=kinds,
+        shares=count("SELECT count(*) FROM shares"),
+        pairs=count("SELECT count(*) FROM coordination_evidence"),
+        edges=count("SELECT count(*) FROM coordination_edges"),
+        accounts=count("SELECT count(*) FROM coordination_accounts"),
+        clusters=count("SELECT count(*) FROM coordination_clusters"),
+        flagged_accounts=count("SELECT count(*) FROM coordination_accounts WHERE flagged"),
+        flagged_clusters=count("SELECT count(*) FROM coordination_clusters WHERE flagged"),
+        viral_objects=count("SELECT count(*) FROM coordination_viral_objects"),
+    )

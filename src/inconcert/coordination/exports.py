@@ -1,0 +1,114 @@
+"""Files for analysts and other tools, written only from the stored coordination tables:
+CSV tables (RFC 4180, UTF-8), the evidence as Parquet, GraphML and GEXF for Gephi and
+igraph (GEXF with a time spell per edge for Gephi's timeline), and graphology JSON for the
+web view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import networkx as nx
+
+EDGE_FILE, ACCOUNT_FILE, CLUSTER_FILE = "edges.csv", "accounts.csv", "clusters.csv"
+EVIDENCE_FILE, VIRAL_FILE, PARAMETERS_FILE = "evidence.parquet", "viral_objects.csv", "parameters.json"
+GRAPHML_FILE, GEXF_FILE, GRAPHOLOGY_FILE = "network.graphml", "network.gexf", "network.graphology.json"
+
+
+def write_outputs(con: duckdb.DuckDBPyConnection, out: Path, graph_files: bool = True) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        _copy(con, "SELECT * FROM coordination_edges ORDER BY account_a, account_b", out / EDGE_FILE),
+        _copy(con, "SELECT * FROM coordination_accounts ORDER BY cluster_id, account_id", out / ACCOUNT_FILE),
+        _copy(con, "SELECT * FROM coordination_clusters ORDER BY cluster_id", out / CLUSTER_FILE),
+        _copy(con, "SELECT * FROM coordination_viral_objects", out / VIRAL_FILE),
+        _copy(con, "SELECT * FROM coordination_evidence", out / EVIDENCE_FILE, parquet=True),
+        _write_parameters(con, out / PARAMETERS_FILE),
+    ]
+    if graph_files:
+        graph = account_graph(con)
+        nx.write_graphml(graph, out / GRAPHML_FILE)
+        nx.write_gexf(_with_spells(graph), out / GEXF_FILE)
+        written += [out / GRAPHML_FILE, out / GEXF_FILE]
+    written.append(_write_graphology(con, out / GRAPHOLOGY_FILE))
+    return written
+
+
+def _copy(con, query: str, path: Path, parquet: bool = False) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    options = "FORMAT parquet" if parquet else "FORMAT csv, HEADER true, DELIMITER ','"
+    con.execute(f"COPY ({query}) TO '{_literal(tmp)}' ({options})")
+    tmp.replace(path)  # readers never see a half-written file
+    return path
+
+
+def _literal(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _write_parameters(con, path: Path) -> Path:
+    params = {name: json.loads(value) for name, value in con.execute("SELECT * FROM coordination_parameters").fetchall()}
+    path.write_text(json.dumps(params, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def account_graph(con) -> nx.Graph:
+    """The account network with account and edge attributes (None values left out:
+    GraphML has no null)."""
+    graph = nx.Graph()
+    accounts = con.execute("SELECT * FROM coordination_accounts ORDER BY account_id")
+    names = [d[0] for d in accounts.description]
+    for row in accounts.fetchall():
+        attributes = _plain(dict(zip(names, row)))
+        graph.add_node(attributes.pop("account_id"), **attributes)
+    edges = con.execute("SELECT * FROM coordination_edges ORDER BY account_a, account_b")
+    names = [d[0] for d in edges.description]
+    for row in edges.fetchall():
+        attributes = _plain(dict(zip(names, row)))
+        graph.add_edge(attributes.pop("account_a"), attributes.pop("account_b"), **attributes)
+    return graph
+
+
+def _plain(attributes: dict) -> dict:
+    out = {}
+    for key, value in attributes.items():
+        if value is None:
+            continue
+        out[key] = value.isoformat() if isinstance(value, (dt.datetime, dt.date)) else value
+    return out
+
+
+def _with_spells(graph: nx.Graph) -> nx.Graph:
+    """GEXF for Gephi's timeline: each edge lives from its first to its last co-share."""
+    spelled = graph.copy()
+    for _, _, data in spelled.edges(data=True):
+        if "first_seen" in data and "last_seen" in data:
+            data["start"], data["end"] = data["first_seen"], data["last_seen"]
+    spelled.graph["mode"] = "dynamic"
+    spelled.graph["timeformat"] = "datetime"
+    return spelled
+
+
+def _write_graphology(con, path: Path) -> Path:
+    """graphology's serialised-graph JSON: what the web view and report load."""
+    nodes = [
+        {"key": account, "attributes": {"cluster": cluster, "score": score, "flagged": flagged, "label": handle or account}}
+        for account, cluster, score, flagged, handle in con.execute(
+            "SELECT account_id, cluster_id, coordination_score, flagged, handle FROM coordination_accounts ORDER BY account_id"
+        ).fetchall()
+    ]
+    edges = [
+        {"source": a, "target": b, "attributes": {"weight": w, "n_objects": n}}
+        for a, b, w, n in con.execute(
+            "SELECT account_a, account_b, weight, n_objects FROM coordination_edges ORDER BY account_a, account_b"
+        ).fetchall()
+    ]
+    document = {"attributes": {}, "options": {"type": "undirected", "multi": False, "allowSelfLoops": False},
+                "nodes": nodes, "edges": edges}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)
+    return path
