@@ -3,7 +3,8 @@
 CrowdTangle (shut down in August 2024) exported one row per post with the page's or
 account's profile as of posting. Facebook files carry `Facebook Id`, `Page Name` (or
 `Group Name`), `Message`, `Link`, `Final Link`; Instagram files carry `Account`, `User
-Name`, `Description`, `Photo`. Which platform a file holds is decided from its header.
+Name`, `Description` (the caption; an IGTV post without one has its `Title`), `Photo`.
+Which platform a file holds is decided from its header.
 
 Quirks:
 - There is no post id column. The post's `URL` is its id, as CrowdTangle itself and
