@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pyarrow as pa
 
 from inconcert.coordination.clusters import find_communities
 from inconcert.coordination.edges import MICROS, edges_by_kind_sql, edges_sql
 from inconcert.coordination.pairs import PairingPlan
+from inconcert.coordination.window import estimate_window
 from inconcert.errors import UserError
 from inconcert.ingest.actions import KINDLESS
 from inconcert.ingest.shares import ACTION_KINDS
@@ -31,7 +32,9 @@ FLAG_MIN_OBJECTS = 3
 
 @dataclass(frozen=True)
 class CoordinationParams:
-    window: float
+    """`window` in seconds; None estimates it from the data (`--window auto`)."""
+
+    window: float | None
     kind: str = "retweet"
     min_participation: int = 1
     max_object_accounts: int | None = None
@@ -39,7 +42,7 @@ class CoordinationParams:
     edge_percentile: float = 0.5
 
     def validate(self) -> None:
-        if not self.window >= 0 or math.isinf(self.window):
+        if self.window is not None and (not self.window >= 0 or math.isinf(self.window)):
             raise UserError(f"--window {self.window}: must be a number of seconds, 0 or more.")
         if self.kind not in KIND_CHOICES:
             raise UserError(f"--kind {self.kind}: unknown kind; use one of {', '.join(KIND_CHOICES)}.")
@@ -47,7 +50,7 @@ class CoordinationParams:
             raise UserError(f"--min-participation {self.min_participation}: must be 1 or more.")
         if self.max_object_accounts is not None and self.max_object_accounts < 2:
             raise UserError(f"--max-object-accounts {self.max_object_accounts}: must be 2 or more.")
-        if self.fast_window is not None and not 0 <= self.fast_window <= self.window:
+        if self.fast_window is not None and not 0 <= self.fast_window <= (self.window or math.inf):
             raise UserError(f"--fast-window {self.fast_window}: must be between 0 and --window.")
         if not 0 <= self.edge_percentile <= 1:
             raise UserError(f"--edge-percentile {self.edge_percentile}: must be between 0 and 1.")
@@ -55,6 +58,7 @@ class CoordinationParams:
 
 @dataclass(frozen=True)
 class CoordinationSummary:
+    window: float
     kinds: list[str]
     shares: int
     pairs: int
@@ -70,14 +74,16 @@ def detect(workspace: Workspace, params: CoordinationParams) -> CoordinationSumm
     params.validate()
     con = workspace.con
     kinds = _layers(con, params.kind)
-    plan = PairingPlan(
-        window_us=round(params.window * MICROS),
-        min_participation=params.min_participation,
-        max_object_accounts=params.max_object_accounts,
-    )
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE shares AS {_shares_sql(params.kind)}")
+        if params.window is None:
+            params = replace(params, window=estimate_window(con))
+        plan = PairingPlan(
+            window_us=round(params.window * MICROS),
+            min_participation=params.min_participation,
+            max_object_accounts=params.max_object_accounts,
+        )
         for name, sql in plan.statements():
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
         fast_counts = _fast_pairs(con, plan, params.fast_window)
@@ -87,7 +93,7 @@ def detect(workspace: Workspace, params: CoordinationParams) -> CoordinationSumm
         _store_viral_objects(con)
         _store_accounts_and_clusters(con)
         _store_parameters(con, params, kinds)
-        summary = _summary(con, kinds)
+        summary = _summary(con, params.window, kinds)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -279,11 +285,12 @@ def _store_parameters(con, params: CoordinationParams, kinds: list[str]) -> None
     )
 
 
-def _summary(con, kinds: list[str]) -> CoordinationSummary:
+def _summary(con, window: float, kinds: list[str]) -> CoordinationSummary:
     def count(sql: str) -> int:
         return con.execute(sql).fetchone()[0]
 
     return CoordinationSummary(
+        window=window,
         kinds=kinds,
         shares=count("SELECT count(*) FROM shares"),
         pairs=count("SELECT count(*) FROM coordination_evidence"),
