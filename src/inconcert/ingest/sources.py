@@ -8,7 +8,6 @@ that did not, so a reader never stops at the first bad line.
 from __future__ import annotations
 
 import bz2
-import contextlib
 import csv
 import gzip
 import io
@@ -105,7 +104,7 @@ def _until_broken(records: Iterator[Record]) -> Iterator[Record]:
     try:
         yield from records
     except DECOMPRESSION_ERRORS as error:
-        yield Malformed(None, f"the compressed data is cut off or corrupt here ({error})")
+        yield Malformed(None, f"the compressed data is cut off or corrupt here ({one_line(error)})")
 
 
 DECOMPRESSION_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, lzma.LZMAError, zstandard.ZstdError, OSError)
@@ -141,16 +140,23 @@ def _json_lines(stream: BinaryIO) -> Iterator[Record]:
         try:
             yield number, _JSON.decode(line)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
-            yield Malformed(number, f"not valid JSON ({error})", excerpt(line))
+            yield Malformed(number, f"not valid JSON ({one_line(error)})", excerpt(line))
 
 
 def _json_array_items(path: Path, stream: BinaryIO, array_path: str) -> Iterator[Record]:
+    if stream.peek(3)[:3] == b"\xef\xbb\xbf":  # type: ignore[attr-defined]
+        stream.read(3)  # ijson rejects a byte-order mark
     number = 0
     try:
         for number, item in enumerate(ijson.items(stream, array_path, use_float=True), start=1):
             yield number, item
-    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError) as error:
-        yield Malformed(number + 1, f"JSON document breaks off after record {number} ({error})")
+    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError) as error:
+        yield Malformed(number + 1, f"JSON document breaks off after record {number} ({one_line(error)})")
+
+
+def one_line(error: BaseException) -> str:
+    """An error message fit for one line of stderr or one quarantine reason."""
+    return " ".join(str(error).split())[:300]
 
 
 def json_document(path: Path, on_bytes: ByteCounter | None = None) -> object:
@@ -164,8 +170,8 @@ def json_document(path: Path, on_bytes: ByteCounter | None = None) -> object:
         data = data[3:]
     try:
         return _JSON.decode(data)
-    except msgspec.DecodeError as error:
-        raise UnusableFile(f"{path}: not a valid JSON document ({error}).") from None
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
+        raise UnusableFile(f"{path}: not a valid JSON document ({one_line(error)}).") from None
 
 
 def csv_records(

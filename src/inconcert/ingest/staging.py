@@ -27,7 +27,6 @@ from inconcert.store.schema import (
     POSTS,
     QUARANTINE,
     Account,
-    Action,
     Article,
     Quarantined,
     Table,

@@ -12,10 +12,11 @@ API escapes `&`, `<` and `>` in text; they are unescaped so text is what the use
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from inconcert.ingest.fields import BadRecord, boolean, integer, required_text, text, twitter_v1_time
+from inconcert.ingest.fields import BadRecord, required_text, twitter_v1_time
 from inconcert.ingest.shares import SharedPost
 from inconcert.ingest.sources import ByteCounter, Malformed, Record
 from inconcert.ingest.staging import Embedded, Row, Staging
@@ -29,6 +30,9 @@ from inconcert.ingest.twitter_common import (
     json_payloads,
     kind_and_ref,
     optional,
+    optional_boolean,
+    optional_integer,
+    optional_text,
     profile_url,
     shared_urls,
     status_url,
@@ -43,6 +47,7 @@ STREAM_NOTICES = frozenset(
         "warning", "event", "friends", "friends_str", "for_user", "control",
     }
 )
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 
 
 def read(path: Path, staging: Staging, on_bytes: ByteCounter | None = None) -> None:
@@ -119,16 +124,16 @@ def _shared_post(tweet: dict, author: Account) -> SharedPost:
     extended = as_dict(tweet.get("extended_tweet"))
     entities = as_dict(extended.get("entities") or tweet.get("entities"))
     repost_of = _original_id(tweet, "retweeted_status")
-    quote_of = _original_id(tweet, "quoted_status") or optional(text, tweet.get("quoted_status_id_str"))
+    quote_of = _original_id(tweet, "quoted_status") or optional_text(tweet.get("quoted_status_id_str"))
     reply_to = first_string(tweet, ("in_reply_to_status_id_str", "in_reply_to_status_id"))
     kind, ref = kind_and_ref(repost_of, quote_of, reply_to)
     post = Post(
         platform=PLATFORM,
         post_id=post_id,
         account_id=author.account_id,
-        ts=optional(twitter_v1_time, tweet.get("created_at")),
+        ts=created_at(tweet.get("created_at")),
         text=tweet_text(extended.get("full_text") or tweet.get("full_text") or tweet.get("text")),
-        lang=optional(text, tweet.get("lang")),
+        lang=optional_text(tweet.get("lang")),
         kind=kind,
         ref_post_id=ref,
         reply_to_post_id=reply_to,
@@ -176,18 +181,31 @@ def _account(user: dict) -> Account:
     return Account(
         platform=PLATFORM,
         account_id=_user_id(user),
-        handle=optional(text, user.get("screen_name")),
-        display_name=optional(text, user.get("name")),
-        created_at=optional(twitter_v1_time, user.get("created_at")),
-        followers=optional(integer, user.get("followers_count")),
-        following=optional(integer, user.get("friends_count")),
-        posts_count=optional(integer, user.get("statuses_count")),
-        likes_count=optional(integer, user.get("favourites_count")),
-        listed_count=optional(integer, user.get("listed_count")),
-        verified=optional(boolean, user.get("verified")),
-        default_profile=optional(boolean, user.get("default_profile")),
-        default_profile_image=optional(boolean, user.get("default_profile_image")),
-        description=optional(text, user.get("description")),
-        location=optional(text, user.get("location")),
+        handle=optional_text(user.get("screen_name")),
+        display_name=optional_text(user.get("name")),
+        created_at=created_at(user.get("created_at")),
+        followers=optional_integer(user.get("followers_count")),
+        following=optional_integer(user.get("friends_count")),
+        posts_count=optional_integer(user.get("statuses_count")),
+        likes_count=optional_integer(user.get("favourites_count")),
+        listed_count=optional_integer(user.get("listed_count")),
+        verified=optional_boolean(user.get("verified")),
+        default_profile=optional_boolean(user.get("default_profile")),
+        default_profile_image=optional_boolean(user.get("default_profile_image")),
+        description=optional_text(user.get("description")),
+        location=optional_text(user.get("location")),
         url=profile_url(user),
     )
+
+
+def created_at(value: object) -> dt.datetime | None:
+    """The API's `Wed Oct 10 20:19:24 +0000 2018`, read directly: `strptime` would be most
+    of the reader's time. Anything else goes to the general (strict) converter."""
+    parts = value.split() if type(value) is str else ()
+    if len(parts) == 6 and parts[4] == "+0000" and parts[1] in _MONTHS:
+        try:
+            hour, minute, second = parts[3].split(":")
+            return dt.datetime(int(parts[5]), _MONTHS[parts[1]], int(parts[2]), int(hour), int(minute), int(second))
+        except ValueError:
+            pass
+    return optional(twitter_v1_time, value)
