@@ -6,6 +6,7 @@ same, so every reader and detector goes through here. Nothing here touches the n
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -39,11 +40,25 @@ _SPACE_RE = re.compile(r"\s+")
 _HASHTAG_RE = re.compile(r"(?<![\w&])#(\w+)")
 
 
+class _WithoutCombiningMarks(dict):
+    """A `str.translate` table that deletes combining marks (diacritics, harakat), filled
+    lazily so each character is classified once per process, not once per occurrence."""
+
+    def __missing__(self, codepoint: int) -> int | None:
+        value = None if unicodedata.combining(chr(codepoint)) else codepoint
+        self[codepoint] = value
+        return value
+
+
+_NO_COMBINING = _WithoutCombiningMarks()
+
+
 def fold(text: str) -> str:
     """NFKC, case-fold, strip diacritics, unify Arabic/Persian variants, drop zero-width marks."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    decomposed = unicodedata.normalize("NFD", text.translate(_LETTER_VARIANTS))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_LETTER_VARIANTS)
+    if text.isascii():
+        return text
+    stripped = unicodedata.normalize("NFD", text).translate(_NO_COMBINING)
     return unicodedata.normalize("NFC", stripped)
 
 
@@ -65,6 +80,7 @@ def text_fingerprint(text: str | None) -> str | None:
     return hashlib.blake2b(normalized.encode("utf-8"), digest_size=10).hexdigest()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_hashtag(tag: str | None) -> str | None:
     if not tag:
         return None
@@ -84,6 +100,7 @@ def urls_in(text: str | None) -> list[str]:
     return [u.rstrip(".,;:!?)]}>\"'") for u in _URL_RE.findall(text)]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # shared URLs repeat: that is the point of co-linking
 def normalize_url(url: str | None) -> str | None:
     """Canonical form of a URL: lower-case scheme and host, no default port, no tracking
     parameters, no fragment, no trailing slash. Returns None for things that are not URLs."""
@@ -105,7 +122,7 @@ def normalize_url(url: str | None) -> str | None:
         host = host.encode("idna").decode("ascii") if not host.isascii() else host
     except UnicodeError:
         pass
-    host = host.lower()
+    host = f"[{host.lower()}]" if ":" in host else host.lower()  # IPv6 literals keep brackets
     if port is not None and str(port) != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     query = urlencode(
@@ -117,11 +134,12 @@ def normalize_url(url: str | None) -> str | None:
 
 
 def url_domain(url: str | None) -> str | None:
-    """The host of a URL without `www.`; works on raw or normalised URLs."""
+    """The host of a URL without `www.` or port; works on raw or normalised URLs."""
     normalized = normalize_url(url)
     if normalized is None:
         return None
-    host = urlsplit(normalized).hostname or ""
+    authority = normalized.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0]
+    host = authority[: authority.index("]") + 1] if authority.startswith("[") else authority.rsplit(":", 1)[0]
     return host[4:] if host.startswith("www.") else host or None
 
 
