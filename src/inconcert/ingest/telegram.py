@@ -20,6 +20,7 @@ Quirks this reader deals with:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from ijson.common import ObjectBuilder
 from inconcert.errors import UnusableFile
 from inconcert.ingest.fields import BadRecord, from_epoch, iso_time, required_text, text
 from inconcert.ingest.shares import SharedPost
-from inconcert.ingest.sources import Malformed, Record, open_binary
+from inconcert.ingest.sources import DECOMPRESSION_ERRORS, Malformed, Record, open_binary
 from inconcert.ingest.staging import Row, Staging
 from inconcert.normalize import text_fingerprint
 from inconcert.store.schema import Account, Post
@@ -43,8 +44,17 @@ _FIELD_AT = {f"{chat}.{name}".lstrip("."): name for chat in _CHAT_PREFIXES for n
 _MESSAGES_AT = {f"{chat}.messages".lstrip(".") for chat in _CHAT_PREFIXES}
 _MESSAGE_AT = {f"{messages}.item" for messages in _MESSAGES_AT}
 _CHAT_START = {chat for chat in _CHAT_PREFIXES if chat}
+_BOM = b"\xef\xbb\xbf"
 _OPENERS = ("start_map", "start_array")
 _CLOSERS = ("end_map", "end_array")
+# Real records nest a few levels; hostile input nests thousands, and ijson's cost per
+# event grows with the depth.
+_MAX_DEPTH = 512
+# ijson turns a whole chunk into events before handing any over; small chunks let the
+# depth check stop hostile nesting early, and parse no slower.
+_CHUNK = 4096
+# Where reading stops early: the JSON breaks off, or the compressed file under it does.
+_BREAKS = (ijson.JSONError, UnicodeDecodeError, *DECOMPRESSION_ERRORS)
 # What identifies a forwarded photo or file when it has no text: the same original
 # forwarded twice is the same file on Telegram's servers, with the same size and shape.
 _MEDIA_SIGNATURE = ("media_type", "mime_type", "photo_file_size", "file_size", "width", "height", "duration_seconds")
@@ -67,35 +77,72 @@ def read(path: Path, staging: Staging, on_bytes=None) -> None:
 
 def _messages(path: Path, on_bytes) -> Iterator[Record]:
     """Every element of every `messages` array, paired with its chat, one at a time."""
-    number = 0
-    saw_messages = False
+    progress = _Progress()
     with open_binary(path, on_bytes) as stream:
-        events = ijson.parse(stream, use_float=True)
-        chat = Chat()
         try:
-            for prefix, event, value in events:
-                if prefix in _MESSAGE_AT:
-                    message = _whole_value(event, value, events)
-                    number += 1
-                    yield number, (chat, message)
-                elif prefix in _FIELD_AT and event not in _OPENERS:
-                    setattr(chat, _FIELD_AT[prefix], text(value))
-                elif prefix in _CHAT_START and event == "start_map":
-                    chat = Chat()
-                elif prefix in _MESSAGES_AT and event == "start_array":
-                    saw_messages = True
-        except (ijson.JSONError, UnicodeDecodeError) as error:
-            if not saw_messages:
-                raise UnusableFile(f"{path}: not a Telegram JSON export ({_first_line(error)}).") from None
-            yield Malformed(number + 1, f"JSON document breaks off after record {number} ({_first_line(error)})")
-            return
-    if not saw_messages:
-        raise UnusableFile(f"{path}: not a Telegram JSON export (no 'messages' list, neither one chat nor 'chats.list').")
+            yield from _walk(_events(stream), progress)
+        except _BREAKS as error:
+            if progress.saw_messages:
+                yield Malformed(progress.records + 1, _break_reason(error, progress.records))
+                return
+            if isinstance(error, DECOMPRESSION_ERRORS):
+                raise UnusableFile(f"{path}: the compressed data is corrupt ({_first_line(error)}).") from None
+            raise UnusableFile(f"{path}: not a Telegram JSON export ({_first_line(error)}).") from None
+    if not progress.saw_messages:
+        raise UnusableFile(f"{path}: not a Telegram JSON export (no 'messages' list of a chat or of 'chats.list').")
+
+
+class _Progress(msgspec.Struct):
+    """How far the walk got, for what to say when the document breaks off."""
+
+    records: int = 0
+    saw_messages: bool = False
+
+
+def _events(stream) -> Iterator[tuple[str, str, object]]:
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)
+    if stream.peek(len(_BOM)).startswith(_BOM):
+        stream.read(len(_BOM))  # ijson's parser rejects a byte-order mark
+    yield from ijson.parse(stream, buf_size=_CHUNK, use_float=True)
+
+
+def _walk(events: Iterator[tuple[str, str, object]], progress: _Progress) -> Iterator[Record]:
+    """Follows the document's structure: chat fields update the current chat, and each
+    message is built whole and handed over with it."""
+    chat = Chat()
+    depth = 0  # outside messages, which _whole_value reads whole
+    for prefix, event, value in events:
+        if prefix in _MESSAGE_AT:
+            message = _whole_value(event, value, events)
+            progress.records += 1
+            yield progress.records, (chat, message)
+        elif event in _OPENERS:
+            depth += 1
+            if depth > _MAX_DEPTH:
+                raise ijson.JSONError(f"nested deeper than {_MAX_DEPTH} levels")
+            if prefix in _CHAT_START and event == "start_map":
+                chat = Chat()
+            elif prefix in _MESSAGES_AT and event == "start_array":
+                progress.saw_messages = True
+        elif event in _CLOSERS:
+            depth -= 1
+        elif prefix in _FIELD_AT:
+            setattr(chat, _FIELD_AT[prefix], _optional(text, value))
+
+
+def _break_reason(error: Exception, records: int) -> str:
+    if isinstance(error, DECOMPRESSION_ERRORS):
+        return f"the compressed data is cut off or corrupt after record {records} ({_first_line(error)})"
+    return f"JSON document breaks off after record {records} ({_first_line(error)})"
 
 
 def _first_line(error: Exception) -> str:
-    """ijson's messages draw a caret on following lines; the first line says it all."""
-    lines = str(error).strip().splitlines()
+    """ijson's message (bytes, from its C parser) draws a caret on further lines; the first says it all."""
+    message = error.args[0] if error.args and isinstance(error.args[0], bytes) else str(error)
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", errors="replace")
+    lines = message.strip().splitlines()
     return lines[0] if lines else type(error).__name__
 
 
@@ -110,6 +157,8 @@ def _whole_value(event: str, value: object, events: Iterator[tuple[str, str, obj
         builder.event(event, value)
         if event in _OPENERS:
             depth += 1
+            if depth > _MAX_DEPTH:
+                raise ijson.JSONError(f"nested deeper than {_MAX_DEPTH} levels")
         elif event in _CLOSERS:
             depth -= 1
             if depth == 0:
@@ -161,11 +210,11 @@ def _post_rows(chat: Chat, message: dict) -> list[Row]:
     shared = SharedPost(
         post=post,
         urls=_urls(entities),
-        hashtags=[e["text"] for e in entities if e.get("type") == "hashtag" and e.get("text")],
+        hashtags=[e["text"] for e in entities if e.get("type") == "hashtag" and isinstance(e.get("text"), str)],
         mentions=_mentions(entities),
     )
     rows: list[Row] = [shared, _author(account_id, message)]
-    if chat.type and "channel" in chat.type:
+    if _is_channel(chat):
         rows.append(Account(platform=PLATFORM, account_id=f"channel{chat.id}", display_name=chat.name))
     return rows
 
@@ -175,9 +224,14 @@ def _author_id(chat: Chat, message: dict) -> str:
     from_id = text(message.get("from_id"))
     if from_id is not None:
         return from_id
-    if chat.type and "channel" in chat.type:
+    if _is_channel(chat):
         return f"channel{chat.id}"
     raise BadRecord("missing 'from_id'")
+
+
+def _is_channel(chat: Chat) -> bool:
+    """`public_channel` or `private_channel`: a broadcast whose posts are the channel's own."""
+    return bool(chat.type and "channel" in chat.type)
 
 
 def _author(account_id: str, message: dict) -> Account:
@@ -203,8 +257,8 @@ def _text_of(message: dict) -> str | None:
         return pieces or None
     if not isinstance(pieces, list):
         return None
-    joined = "".join(p if isinstance(p, str) else str(p.get("text") or "") for p in pieces if isinstance(p, (str, dict)))
-    return joined or None
+    parts = (p if isinstance(p, str) else str(p.get("text") or "") for p in pieces if isinstance(p, (str, dict)))
+    return "".join(parts) or None
 
 
 def _entities_of(message: dict) -> list[dict]:
