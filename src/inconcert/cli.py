@@ -6,7 +6,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import TYPE_CHECKING, Iterator, List
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from inconcert import __version__
 from inconcert.errors import UserError
 from inconcert.ingest import FORMATS, formats_help
 from inconcert.store.workspace import DEFAULT_WORKSPACE, Workspace
+
+if TYPE_CHECKING:
+    from inconcert.simulate.scenario import Manifest
 
 app = typer.Typer(
     name="inconcert",
@@ -96,8 +99,13 @@ def status(workspace: Path = WorkspaceOption) -> None:
         print_workspace_summary(ws)
 
 
+def report_console() -> Console:
+    """Stdout for tables; when it is not a terminal, wide enough that no header is cut."""
+    return Console() if sys.stdout.isatty() else Console(width=120)
+
+
 def print_workspace_summary(ws: Workspace) -> None:
-    console = Console()
+    console = report_console()
     table = Table(title=f"workspace {ws.path}")
     for column in ("format", "files", "records", "quarantined", "posts", "accounts", "actions", "articles"):
         table.add_column(column, justify="left" if column == "format" else "right")
@@ -111,6 +119,69 @@ def print_workspace_summary(ws: Workspace) -> None:
     for row in rows:
         table.add_row(*(str(v) for v in row))
     console.print(table)
+
+
+@app.command(
+    help="Write a seeded scenario with planted operations.\n\n"
+    "Files in real formats (twarc2 pages, io-archive CSV, Telegram export, article JSON lines) "
+    "with ground_truth.json and manifest.json beside them; see docs/simulate.md.",
+)
+def simulate(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write the scenario into (created when missing).", show_default=False),
+    seed: int = typer.Option(7, "--seed", help="Random seed; the same seed and scale write byte-identical files."),
+    scale: float = typer.Option(1.0, "--scale", help="Size of the organic crowd (1.0 is 1,500 accounts); operations keep their size."),
+    quiet: bool = QuietOption,
+) -> None:
+    from inconcert.simulate import write_scenario
+
+    manifest = write_scenario(out, seed, scale)
+    if not quiet:
+        print_scenario_files(manifest)
+        for line in manifest.planted():
+            typer.echo(f"planted {line}")
+    typer.echo(f"wrote {len(manifest.files)} files to {out}; ground truth in {manifest.ground_truth}")
+
+
+def print_scenario_files(manifest: Manifest) -> None:
+    console = report_console()
+    table = Table(title=f"scenario {manifest.out_dir} (seed {manifest.seed}, scale {manifest.scale:g})")
+    columns = ("file", "format", "records", "posts", "accounts", "actions", "articles")
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("file", "format") else "right")
+    for file in manifest.files:
+        table.add_row(
+            file.path.relative_to(manifest.out_dir).as_posix(), file.format,
+            *(str(getattr(file, column)) for column in columns[2:]),
+        )
+    console.print(table)
+
+
+@app.command(
+    help="Run the whole job on a generated sample scenario.\n\n"
+    "Writes the scenario into WS/scenario/, ingests it, shows what was planted; the last line is the "
+    "workspace path. See docs/demo.md.",
+)
+def demo(workspace: Path = WorkspaceOption, quiet: bool = QuietOption) -> None:
+    from inconcert.simulate.demo import run_demo
+
+    with Workspace.open(workspace) as ws, _progress(quiet) as hook:
+        run = run_demo(ws, hook)
+        if run.errors:
+            for message in run.errors:
+                typer.echo(message, err=True)
+            typer.echo("inconcert: the demo scenario could not be ingested; please report it.", err=True)
+            raise typer.Exit(1)
+        if not quiet:
+            for _, report in run.ingests:
+                for result in report.files:
+                    if result.skipped:
+                        typer.echo(f"{result.path}: already ingested, skipped", err=True)
+            print_workspace_summary(ws)
+    if not quiet:
+        typer.echo(f"planted (ground truth in {run.manifest.ground_truth}):")
+        for line in run.manifest.planted():
+            typer.echo(f"  {line}")
+    typer.echo(str(workspace))
 
 
 def main() -> None:

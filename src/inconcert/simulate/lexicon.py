@@ -139,11 +139,16 @@ SEED_PROFILES = (
     ("KessalyVoiceNow", "Kessaly Voice", "Independent voice for Kessaly. No fake news."),
     ("TruthDeskKS", "Truth Desk", "What the mainstream won't tell you about Dalmora."),
 )
+SEED_TAILS = (
+    "Retweet if you agree.", "The Council is right.", "Enough is enough.", "Facts matter.",
+    "Don't let them rewrite what happened.", "Kessaly deserves better.", "Think about it.", "",
+)
 FRINGE_DOMAIN = "dalmora-truth.example"
 FRINGE_SLUGS = (
-    "what-they-hide-about-the-market", "the-real-toll", "who-benefits-from-chaos", "tavrin-money-trail",
-    "witness-accounts-ignored", "foreign-hands-in-kessaly", "the-council-acts", "order-must-return",
-    "the-movement-exposed", "timeline-of-the-attack", "media-silence", "security-first",
+    "what-they-hide-about-the-market", "the-real-toll", "who-benefits-from-chaos", "witness-accounts-ignored",
+    "timeline-of-the-attack", "media-silence",
+    # pushed before the attack, in the archived past
+    "tavrin-money-trail", "foreign-hands-in-kessaly", "order-must-return", "the-movement-exposed", "security-first",
 )
 PUSH_COMMENTS = (
     "Must read.", "Everyone needs to see this.", "Read this before they delete it!", "The truth about Dalmora.",
@@ -151,18 +156,19 @@ PUSH_COMMENTS = (
 )
 COPYPASTA = (
     "The people of Dalmora deserve the truth and the Tavrin Movement must answer for the blood on its hands today",
-    "Order and security come first and every citizen of Kessaly should stand behind the Council right now",
-    "Foreign money fuels the chaos in Dalmora and the media refuses to ask who pays for the Tavrin Movement",
     "No more excuses for the attackers of the Old Grain Market and no more lies from their friends abroad",
     "Every family in Dalmora wants peace and only a strong Council can bring it back to our streets",
     "They bombed a market full of children and still the so called activists defend the Tavrin Movement",
     "Kessaly will not bow to terror and we will not forget the victims of the Old Grain Market",
     "Ask yourself why the international press hides the real death toll from the attack in Dalmora",
-    "Support the Council because weakness invites more attacks on innocent people in Kessaly",
     "The Tavrin Movement is not an opposition it is a criminal gang that murders shoppers in Dalmora",
     "Our police saved lives in Dalmora while the critics did nothing but tweet from their sofas",
     "Dalmora is rising again and nobody will divide the people of Kessaly with lies and bombs",
     "Remember the market and remember who cheered when innocent people died in Dalmora",
+    # pasted before the attack, in the archived past
+    "Order and security come first and every citizen of Kessaly should stand behind the Council right now",
+    "Foreign money fuels the chaos in Dalmora and the media refuses to ask who pays for the Tavrin Movement",
+    "Support the Council because weakness invites more attacks on innocent people in Kessaly",
     "The Council must finish the job and clear every Tavrin cell from the province of Kessaly",
 )
 # Word-level edits a copy-paster makes: a word replaced, a filler inserted.
@@ -197,11 +203,15 @@ TELEGRAM_AMPLIFIERS = ("Kessaly Today 24", "Voice of Order", "Dalmora Live", "Tr
 TELEGRAM_NEWS_CHANNEL = "Northgate Observer"
 TELEGRAM_NOTES_CHANNEL = "Kessaly Morning Notes"
 TELEGRAM_GROUP = "Dalmora Neighbours"
-HUB_LINES = (
-    "BREAKING: new details on the market attack.", "They will not tell you this on TV.",
-    "The numbers the press is hiding.", "Who really funds the Movement?", "Security must come first.",
-    "A witness speaks.", "Read and share before it disappears.", "The Council acts, the critics whine.",
+# What the operation says at any time, and what it says once the attack has happened.
+GENERAL_LINES = (
+    "Who really funds the Movement?", "Security must come first.", "The Council acts, the critics whine.",
+    "They will not tell you this on TV.", "Read and share before it disappears.",
 )
+ATTACK_LINES = (
+    "BREAKING: new details on the market attack.", "The numbers the press is hiding.", "A witness speaks.",
+)
+HUB_LINES = ATTACK_LINES + GENERAL_LINES
 GROUP_LINES = (
     "Is the road to the market open today?", "Power is back in the north quarter.",
     "Anyone know if the pharmacy on Vell Street is open?", "Stay safe everyone.",
