@@ -6,7 +6,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, List
+from typing import TYPE_CHECKING, Iterator, List, Optional
 
 import typer
 from rich.console import Console
@@ -85,7 +85,7 @@ def ingest(
     if not quiet:
         for result in report.files:
             if result.skipped:
-                stderr.print(f"{result.path}: already ingested, skipped", markup=False, highlight=False)
+                stderr.print(f"{result.path}: already ingested, skipped", markup=False, highlight=False, soft_wrap=True)
     typer.echo(report.summary())
     if report.errors:
         for message in report.errors:
@@ -177,11 +177,81 @@ def demo(workspace: Path = WorkspaceOption, quiet: bool = QuietOption) -> None:
                     if result.skipped:
                         typer.echo(f"{result.path}: already ingested, skipped", err=True)
             print_workspace_summary(ws)
+            print_clusters(ws)
     if not quiet:
         typer.echo(f"planted (ground truth in {run.manifest.ground_truth}):")
         for line in run.manifest.planted():
             typer.echo(f"  {line}")
+        typer.echo(f"coordination files in {workspace / 'coordination'}")
     typer.echo(str(workspace))
+
+
+def print_clusters(ws: Workspace, limit: int = 12) -> None:
+    """The coordinated clusters found, flagged first, as a table."""
+    console = report_console()
+    table = Table(title="coordinated clusters (flagged first)")
+    columns = ("cluster", "flagged", "accounts", "edges", "weight", "created", "what they shared")
+    for column in columns:
+        table.add_column(column, justify="right" if column in ("cluster", "accounts", "edges", "weight") else "left")
+    rows = ws.con.execute(
+        f"""
+        SELECT cluster_id, flagged, n_accounts, n_edges, total_weight,
+               coalesce(strftime(created_min, '%Y-%m-%d') || ' .. ' || strftime(created_max, '%Y-%m-%d'), ''),
+               coalesce(top_objects, '')
+        FROM coordination_clusters ORDER BY flagged DESC, n_flagged DESC, total_weight DESC LIMIT {limit}
+        """
+    ).fetchall()
+    for row in rows:
+        table.add_row(*(str(value) for value in row[:6]), row[6][:70])
+    console.print(table)
+
+
+def _window(value: str) -> float | None:
+    if value.strip().lower() == "auto":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise UserError(f"--window {value}: not a number of seconds or 'auto'.") from None
+
+
+@app.command(help="Find accounts that shared the same objects within a time window; write edges, clusters and evidence.")
+def coordination(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for edges.csv, accounts.csv, clusters.csv, evidence.parquet, network files.", show_default=False),
+    window: str = typer.Option(..., "--window", help="Seconds within which two shares count as co-shares, or 'auto' (CooRnet's estimate).", show_default=False),
+    kind: str = typer.Option("retweet", "--kind", help="Shared object: retweet, link, domain, hashtag, hashtag-sequence, text, reply, mention, image, or any."),
+    min_participation: int = typer.Option(1, "--min-participation", help="CooRTweet's min_participation."),
+    max_object_accounts: Optional[int] = typer.Option(None, "--max-object-accounts", help="Set aside objects shared by more accounts than this (listed in viral_objects.csv)."),
+    fast_window: Optional[float] = typer.Option(None, "--fast-window", help="Also count pairs within this narrower window (weight_fast)."),
+    edge_percentile: float = typer.Option(0.5, "--edge-percentile", help="Mark edges above this quantile of weights (above_percentile)."),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (default)."),
+    graph_files: bool = typer.Option(True, "--graph-files/--no-graph-files", help="Write network.graphml and network.gexf."),
+    workspace: Path = WorkspaceOption,
+    quiet: bool = QuietOption,
+) -> None:
+    from inconcert.coordination.detect import CoordinationParams, detect
+    from inconcert.coordination.exports import write_outputs
+
+    if engine != "duckdb":
+        raise UserError(f"--engine {engine}: only duckdb is available in this version.")
+    params = CoordinationParams(
+        window=_window(window), kind=kind, min_participation=min_participation,
+        max_object_accounts=max_object_accounts, fast_window=fast_window, edge_percentile=edge_percentile,
+    )
+    params.validate()
+    with Workspace.open(workspace) as ws:
+        summary = detect(ws, params)
+        write_outputs(ws.con, out, graph_files=graph_files)
+    if not quiet:
+        stderr.print(
+            f"window {summary.window:g} s, kinds {', '.join(summary.kinds)}: {summary.shares} shares, "
+            f"{summary.pairs} co-share pairs, {summary.viral_objects} viral objects set aside",
+            markup=False, highlight=False, soft_wrap=True,
+        )
+    typer.echo(
+        f"{summary.edges} edges between {summary.accounts} accounts in {summary.clusters} clusters; "
+        f"flagged {summary.flagged_accounts} accounts in {summary.flagged_clusters} clusters; wrote {out}"
+    )
 
 
 def main() -> None:

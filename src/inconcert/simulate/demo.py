@@ -9,18 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inconcert.coordination.detect import CoordinationParams, CoordinationSummary, detect
+from inconcert.coordination.exports import write_outputs
 from inconcert.ingest.pipeline import IngestReport, ProgressHook, ingest
 from inconcert.simulate.scenario import Manifest, ScenarioFile, write_scenario
 from inconcert.store.workspace import Workspace
 
 DEMO_SEED = 7
 SCENARIO_FOLDER = "scenario"
+COORDINATION_FOLDER = "coordination"
+# Every kind of shared object at once, within a minute: what an analyst would try first.
+DEMO_COORDINATION = CoordinationParams(window=60, kind="any")
 
 
 @dataclass
 class DemoRun:
     manifest: Manifest
     ingests: list[tuple[ScenarioFile, IngestReport]]
+    coordination: CoordinationSummary | None = None
 
     @property
     def errors(self) -> list[str]:
@@ -28,7 +34,12 @@ class DemoRun:
 
 
 def run_demo(workspace: Workspace, progress: ProgressHook | None = None) -> DemoRun:
-    """Write the scenario into the workspace and ingest every file with its format."""
+    """Write the scenario into the workspace, ingest every file with its format, then run
+    the coordination analysis and write its files into `WS/coordination/`."""
     manifest = write_scenario(workspace.path / SCENARIO_FOLDER, seed=DEMO_SEED)
     ingests = [(file, ingest(workspace, file.format, [file.path], progress)) for file in manifest.files]
-    return DemoRun(manifest, ingests)
+    run = DemoRun(manifest, ingests)
+    if not run.errors:
+        run.coordination = detect(workspace, DEMO_COORDINATION)
+        write_outputs(workspace.con, workspace.path / COORDINATION_FOLDER)
+    return run
