@@ -7,53 +7,39 @@ is seeded and single-threaded here so the same edges always give the same cluste
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import networkit as nk
 import numpy as np
-import pyarrow as pa
 
 SEED = 42
 
 
-@dataclass(frozen=True)
-class Communities:
-    accounts: list[str]
-    cluster_of: np.ndarray  # cluster id per account, 1-based, largest cluster first
-
-
-def find_communities(account_a: pa.Array, account_b: pa.Array, weight: pa.Array) -> Communities:
-    """Leiden communities of the weighted, undirected account graph."""
-    accounts = sorted(set(account_a.to_pylist()) | set(account_b.to_pylist()))
-    if not accounts:
-        return Communities([], np.zeros(0, dtype=np.int64))
-    index = {account: i for i, account in enumerate(accounts)}
-    graph = nk.Graph(len(accounts), weighted=True, directed=False)
-    for a, b, w in zip(account_a.to_pylist(), account_b.to_pylist(), weight.to_pylist()):
-        graph.addEdge(index[a], index[b], float(w))
+def find_communities(n_nodes: int, source: np.ndarray, target: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Leiden communities of the weighted, undirected graph on nodes 0..n-1 (edges given
+    once each). Returns a cluster id per node: 1 for the largest cluster, then down by
+    size, ties broken by the smallest node, so ids do not depend on internal labels."""
+    if n_nodes == 0:
+        return np.zeros(0, dtype=np.int64)
+    graph = nk.GraphFromCoo(
+        (weight.astype(np.float64), (source.astype(np.uint64), target.astype(np.uint64))),
+        n=n_nodes, weighted=True, directed=False,
+    )
     nk.setSeed(SEED, False)
     threads = nk.getMaxNumberOfThreads()
     nk.setNumberOfThreads(1)
     try:
-        partition = None
-        if graph.numberOfEdges():
-            leiden = nk.community.ParallelLeiden(graph, randomize=False)
-            leiden.run()
-            partition = leiden.getPartition()
+        leiden = nk.community.ParallelLeiden(graph, randomize=False)
+        leiden.run()
+        raw = np.asarray(leiden.getPartition().getVector(), dtype=np.int64)
     finally:
         nk.setNumberOfThreads(threads)
-    raw = np.array(partition.getVector(), dtype=np.int64) if partition else np.arange(len(accounts))
-    return Communities(accounts, _renumber_by_size(raw, accounts))
+    return _renumber_by_size(raw)
 
 
-def _renumber_by_size(raw: np.ndarray, accounts: list[str]) -> np.ndarray:
-    """Cluster ids 1, 2, ... from the largest cluster down; ties broken by the smallest
-    member id so the numbering does not depend on the algorithm's internal labels."""
-    members: dict[int, list[int]] = {}
-    for i, label in enumerate(raw.tolist()):
-        members.setdefault(label, []).append(i)
-    order = sorted(members.values(), key=lambda m: (-len(m), accounts[m[0]]))
-    renumbered = np.zeros(len(raw), dtype=np.int64)
-    for cluster_id, member_rows in enumerate(order, start=1):
-        renumbered[member_rows] = cluster_id
-    return renumbered
+def _renumber_by_size(raw: np.ndarray) -> np.ndarray:
+    labels, inverse, sizes = np.unique(raw, return_inverse=True, return_counts=True)
+    smallest_node = np.full(len(labels), len(raw), dtype=np.int64)
+    np.minimum.at(smallest_node, inverse, np.arange(len(raw)))
+    order = np.lexsort((smallest_node, -sizes))  # by size descending, then smallest node
+    cluster_of_label = np.empty(len(labels), dtype=np.int64)
+    cluster_of_label[order] = np.arange(1, len(labels) + 1)
+    return cluster_of_label[inverse]

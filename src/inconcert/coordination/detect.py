@@ -181,21 +181,31 @@ def _store_viral_objects(con) -> None:
 
 
 def _store_accounts_and_clusters(con) -> None:
-    edges = con.sql(
-        "SELECT account_a, account_b, weight FROM coordination_edges ORDER BY account_a, account_b"
-    ).to_arrow_table()
-    communities = find_communities(
-        edges["account_a"].combine_chunks(), edges["account_b"].combine_chunks(), edges["weight"].combine_chunks()
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE network_nodes AS
+        SELECT account_id, row_number() OVER (ORDER BY account_id) - 1 AS node
+        FROM (SELECT account_a AS account_id FROM coordination_edges UNION SELECT account_b FROM coordination_edges)
+        """
     )
-    membership = pa.table(
-        {"account_id": pa.array(communities.accounts, pa.string()),
-         "cluster_id": pa.array(communities.cluster_of, pa.int64())}
-    )
-    con.register("_membership", membership)
+    n_nodes = con.execute("SELECT count(*) FROM network_nodes").fetchone()[0]
+    edges = con.execute(
+        """
+        SELECT na.node AS source, nb.node AS target, e.weight FROM coordination_edges e
+        JOIN network_nodes na ON na.account_id = e.account_a
+        JOIN network_nodes nb ON nb.account_id = e.account_b
+        ORDER BY source, target
+        """
+    ).fetchnumpy()
+    clusters = find_communities(n_nodes, edges["source"], edges["target"], edges["weight"])
+    con.register("_clusters", pa.table({"node": pa.array(range(n_nodes), pa.int64()), "cluster_id": clusters}))
     try:
-        con.execute("CREATE OR REPLACE TEMP TABLE membership AS SELECT * FROM _membership")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE membership AS "
+            "SELECT n.account_id, c.cluster_id FROM network_nodes n JOIN _clusters c USING (node)"
+        )
     finally:
-        con.unregister("_membership")
+        con.unregister("_clusters")
     con.execute(
         f"""
         CREATE OR REPLACE TABLE coordination_accounts AS

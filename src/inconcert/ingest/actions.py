@@ -70,7 +70,7 @@ def _read(path: Path, staging: Staging) -> None:
     kind_given = "lower(trim(CAST(kind AS VARCHAR)))" if "kind" in types else "NULL"
     platform = "CAST(platform AS VARCHAR)" if "platform" in types else "'unknown'"
     line = "_line" if "_line" in types else "NULL"
-    ids = {c: f"nullif(trim(CAST({c} AS VARCHAR)), '')" for c in ("object_id", "account_id", "content_id")}
+    ids = {c: f"nullif(CAST({c} AS VARCHAR), '')" for c in ("object_id", "account_id", "content_id")}  # ids exactly as given
     # No window functions here: this view must stream (flat memory, parallel scan).
     con.execute(
         f"""
