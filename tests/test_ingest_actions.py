@@ -68,3 +68,12 @@ def test_russian_coordination_sample(workspace):
     assert summary_counts(run) == (35125, 1, 0)
     assert scalar(workspace, "SELECT count(DISTINCT account_id) FROM actions") == 9509
     assert scalar(workspace, "SELECT count(DISTINCT object_id) FROM actions") == 7285
+
+
+def test_cut_parquet_file_is_exit_2_naming_it(workspace, tmp_path):
+    data = (DATA / "actions" / "actions.parquet").read_bytes()
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes(data[: len(data) * 9 // 10])  # the footer is gone
+    run = ingest(workspace, "actions", cut)
+    assert_clean_exit(run, 2)
+    assert "cut.parquet" in run.stderr

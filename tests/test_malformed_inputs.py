@@ -22,8 +22,10 @@ def fixtures_of(fmt: str) -> list[Path]:
 def first_fixture(fmt: str) -> Path:
     files = fixtures_of(fmt)
     assert files, f"no fixture for --format {fmt} in {DATA / fmt}"
-    # The largest file exercises the most code.
-    return max(files, key=lambda p: p.stat().st_size)
+    # The largest file of many records exercises the most code (a page or a Parquet file
+    # is one unit that truncation destroys whole).
+    many_records = [p for p in files if p.suffix in (".jsonl", ".ndjson", ".csv", ".json")]
+    return max(many_records or files, key=lambda p: p.stat().st_size)
 
 
 def mutations(original: bytes) -> dict[str, bytes]:
@@ -96,8 +98,5 @@ def test_truncation_keeps_the_good_records_before_the_cut(fmt, tmp_path):
     cut.parent.mkdir()
     cut.write_bytes(source.read_bytes()[: source.stat().st_size * 9 // 10])
     run = ingest(tmp_path / "ws-cut", fmt, cut)
-    if source.suffix == ".parquet":  # a cut Parquet file loses its footer: unusable as a whole
-        assert run.returncode == 2 and cut.name in run.stderr, run.stderr
-        return
     assert run.returncode == 0, run.stderr
     assert 0 < summary_counts(run)[0] <= records
