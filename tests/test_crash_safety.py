@@ -41,9 +41,9 @@ def write_actions_csv(path: Path, rows: int, seed: int) -> None:
         out.write("o1,,broken,1600000000,retweet\n")
 
 
-def start_ingest(workspace: Path, *files: Path) -> subprocess.Popen:
+def start_ingest(workspace: Path, *files: Path, fmt: str = "actions") -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "inconcert.cli", "ingest", "--workspace", str(workspace), "--format", "actions",
+        [sys.executable, "-m", "inconcert.cli", "ingest", "--workspace", str(workspace), "--format", fmt,
          *map(str, files)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -87,3 +87,27 @@ def test_killed_twice_then_rerun_equals_clean_run(inputs, clean_content, tmp_pat
         process.wait()
     assert_clean_exit(ingest(workspace, "actions", *inputs))
     assert workspace_content(workspace) == clean_content
+
+
+@pytest.fixture(scope="module")
+def scenario_files(tmp_path_factory) -> list[Path]:
+    """Twitter v2 pages and a Telegram export: the staged (Python) ingest path, with
+    embedded originals and accounts merged across files."""
+    from inconcert.simulate import write_scenario
+
+    manifest = write_scenario(tmp_path_factory.mktemp("scenario"), seed=11, scale=2.0)
+    return [file.path for file in manifest.files if file.format == "twitter-v2"]
+
+
+@pytest.mark.parametrize("kill_after", [0.8, 1.6, 2.6])
+def test_killed_staged_ingest_then_rerun_equals_clean_run(scenario_files, tmp_path, kill_after):
+    clean = tmp_path / "clean"
+    assert_clean_exit(ingest(clean, "twitter-v2", *scenario_files))
+    workspace = tmp_path / "ws"
+    process = start_ingest(workspace, *scenario_files, fmt="twitter-v2")
+    time.sleep(kill_after)
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert_clean_exit(ingest(workspace, "twitter-v2", *scenario_files))
+    assert workspace_content(workspace) == workspace_content(clean)
