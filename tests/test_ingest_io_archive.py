@@ -67,7 +67,7 @@ def test_bracketed_lists_become_actions(workspace):
 
     assert objects("990000000000000001") == {
         ("hashtag", "выборы"), ("hashtag", "vote"), ("hashtag-sequence", "выборы vote"),
-        ("link", "http://example.com/story"), ("domain", "example.com"), ("mention", "2417165419"),
+        ("link", "https://example.com/story"), ("domain", "example.com"), ("mention", "2417165419"),
     }
     assert objects("990000000000000002") == {("retweet", "990000000000000001")}
     assert objects("990000000000000003") == {

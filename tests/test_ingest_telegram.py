@@ -55,8 +55,8 @@ def test_polymorphic_text_is_joined_and_entities_become_actions(workspace):
         ("hashtag", "iran"),
         ("hashtag", "انتخابات"),
         ("hashtag-sequence", "انتخابات iran"),
-        ("link", "http://t.me/newsagency"),  # a bare `link` entity gets a scheme
         ("link", "https://example.org/report"),
+        ("link", "https://t.me/newsagency"),  # a bare `link` entity gets a scheme
         ("mention", "newsagency"),
         ("domain", "news.example.com"),
         ("link", "https://news.example.com/a/123"),  # from the text_link's href

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from inconcert.normalize import (
-    fold, hashtags_in, normalize_hashtag, normalize_url, text_fingerprint, url_domain, urls_in,
+    fold, hashtags_in, mentions_in, normalize_hashtag, normalize_url, text_fingerprint, url_domain, urls_in,
 )
 
 
@@ -14,9 +14,10 @@ from inconcert.normalize import (
     [
         ("HTTPS://Example.COM/News/Story/?utm_source=tw&utm_medium=x&id=7#top", "https://example.com/News/Story?id=7"),
         ("https://example.com:443/a/", "https://example.com/a"),
-        ("http://example.com:8080/a", "http://example.com:8080/a"),
+        ("http://example.com:8080/a", "https://example.com:8080/a"),
+        ("http://example.com:80/a", "https://example.com/a"),
         ("https://example.com/a?fbclid=abc&gclid=def", "https://example.com/a"),
-        ("www.example.org/x", "http://www.example.org/x"),
+        ("www.example.org/x", "https://www.example.org/x"),
         ("https://[::1]:8443/x/", "https://[::1]:8443/x"),
         ("https://bücher.example/", "https://xn--bcher-kva.example"),
         ("mailto:someone@example.com", None),
@@ -60,3 +61,10 @@ def test_free_text_extraction():
 def test_fold_keeps_ascii_fast_path_equal_to_full_path():
     assert fold("Mixed CASE ascii") == "mixed case ascii"
     assert fold("ÀÉÎÕÜ ﬁ") == "aeiou fi"
+
+
+def test_mentions_in_free_text():
+    text = "@alice ask @bob.bsky.social, @dave. and @x-y! Not a@b.com, @@z or https://mastodon.social/@carol"
+    assert mentions_in(text) == ["alice", "bob.bsky.social", "dave", "x-y"]
+    assert mentions_in("(@émilie)") == ["émilie"]
+    assert mentions_in(None) == [] and mentions_in("") == []

@@ -38,6 +38,10 @@ _MENTION_RE = re.compile(r"(?<!\w)@[\w.\-]+")
 _RT_PREFIX_RE = re.compile(r"^rt\s+@[\w.\-]+:?\s*", re.IGNORECASE)
 _SPACE_RE = re.compile(r"\s+")
 _HASHTAG_RE = re.compile(r"(?<![\w&])#(\w+)")
+# `@handle` not glued to a word, another `@` or a `/` (so e-mail addresses and profile
+# links do not count); inner dots and hyphens allowed for handles such as Bluesky's
+# `@name.bsky.social`, trailing punctuation left out.
+_HANDLE_RE = re.compile(r"(?<![\w@/])@(\w(?:[\w.\-]*\w)?)")
 
 
 class _WithoutCombiningMarks(dict):
@@ -93,6 +97,12 @@ def hashtags_in(text: str | None) -> list[str]:
     return _HASHTAG_RE.findall(text) if text else []
 
 
+def mentions_in(text: str | None) -> list[str]:
+    """Handles written as `@handle` in free text, without the `@`, for sources that do not
+    list mentions separately."""
+    return _HANDLE_RE.findall(text) if text else []
+
+
 def urls_in(text: str | None) -> list[str]:
     """URLs written in free text (trailing punctuation removed)."""
     if not text:
@@ -102,7 +112,7 @@ def urls_in(text: str | None) -> list[str]:
 
 @functools.lru_cache(maxsize=1 << 16)  # shared URLs repeat: that is the point of co-linking
 def normalize_url(url: str | None) -> str | None:
-    """Canonical form of a URL: lower-case scheme and host, no default port, no tracking
+    """Canonical form of a URL: https, lower-case host, no default port, no tracking
     parameters, no fragment, no trailing slash. Returns None for things that are not URLs."""
     if not url:
         return None
@@ -130,7 +140,8 @@ def normalize_url(url: str | None) -> str | None:
         doseq=True,
     )
     path = parts.path.rstrip("/")
-    return urlunsplit((scheme, host, path, query, ""))
+    # http and https name the same page for the purpose of "shared the same link".
+    return urlunsplit(("https", host, path, query, ""))
 
 
 def url_domain(url: str | None) -> str | None:

@@ -22,21 +22,18 @@ keeps the name it has inside the compression as its `doc_id`.
 from __future__ import annotations
 
 import datetime as dt
-import lzma
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields as dataclass_fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import trafilatura
-import zstandard
 from lxml.html import HtmlElement
 
 from inconcert.errors import UnusableFile
 from inconcert.ingest import fields
 from inconcert.ingest.fields import BadRecord
-from inconcert.ingest.sources import ByteCounter, data_suffix, json_records, open_binary
+from inconcert.ingest.sources import DECOMPRESSION_ERRORS, ByteCounter, data_suffix, json_records, open_binary
 from inconcert.ingest.staging import Staging
 from inconcert.store.schema import Article
 
@@ -46,7 +43,6 @@ JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 ACCEPTED = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSON_SUFFIXES)
 TITLE_CHARS = 300
 _BOM = "\ufeff"
-_BROKEN_COMPRESSION = (OSError, EOFError, zlib.error, lzma.LZMAError, zstandard.ZstdError)
 _PUBLISHED_META = (
     "//meta[@property='article:published_time' or @name='article:published_time'"
     " or @itemprop='datePublished']/@content"
@@ -100,7 +96,7 @@ def whole_file(path: Path, on_bytes: ByteCounter | None) -> bytes:
     try:
         with open_binary(path, on_bytes) as stream:
             return stream.read()
-    except _BROKEN_COMPRESSION as error:
+    except DECOMPRESSION_ERRORS as error:
         raise UnusableFile(f"{path}: cannot be read ({error or type(error).__name__}).") from None
 
 
@@ -154,11 +150,11 @@ def extracted_page(html: bytes | str) -> tuple[str, About]:
     if not isinstance(text, str) or not text.strip():
         raise BadRecord("no article text found in the HTML page")
     about = About(
-        title=lenient(fields.text, page.get("title")),
-        url=lenient(fields.text, page.get("url")),
-        outlet=lenient(fields.text, page.get("sitename")),
-        published=published_in_meta(tree) or lenient(fields.any_time, page.get("date")),
-        lang=stripped(lenient(fields.text, tree.get("lang"))),
+        title=fields.optional(fields.text, page.get("title")),
+        url=fields.optional(fields.text, page.get("url")),
+        outlet=fields.optional(fields.text, page.get("sitename")),
+        published=published_in_meta(tree) or fields.optional(fields.any_time, page.get("date")),
+        lang=stripped(fields.optional(fields.text, tree.get("lang"))),
     )
     return text, about
 
@@ -176,7 +172,7 @@ def published_in_meta(tree: HtmlElement) -> dt.datetime | None:
     """`article:published_time` with its time of day and offset; trafilatura's own date
     (htmldate) keeps only the day."""
     for value in tree.xpath(_PUBLISHED_META):
-        moment = lenient(fields.any_time, str(value))
+        moment = fields.optional(fields.any_time, str(value))
         if moment is not None:
             return moment
     return None
@@ -190,11 +186,11 @@ def json_article(payload: object) -> list[Article]:
         raise BadRecord(f"expected a JSON object, found {type(payload).__name__}")
     doc_id = fields.required_text(payload, "id")
     given = About(
-        title=stripped(lenient(fields.text, payload.get("title"))),
-        url=stripped(lenient(fields.text, payload.get("url"))),
-        outlet=stripped(lenient(fields.text, payload.get("outlet"))),
-        published=lenient(fields.any_time, payload.get("published")),
-        lang=stripped(lenient(fields.text, payload.get("lang"))),
+        title=stripped(fields.optional(fields.text, payload.get("title"))),
+        url=stripped(fields.optional(fields.text, payload.get("url"))),
+        outlet=stripped(fields.optional(fields.text, payload.get("outlet"))),
+        published=fields.optional(fields.any_time, payload.get("published")),
+        lang=stripped(fields.optional(fields.text, payload.get("lang"))),
     )
     text, html = payload.get("text"), payload.get("html")
     if isinstance(text, str) and text.strip():
@@ -229,14 +225,6 @@ def host_of(url: str | None) -> str | None:
     except ValueError:
         return None
     return host.removeprefix("www.") if host else None
-
-
-def lenient(convert: Callable[[object], object], value: object):
-    """An optional value: one that cannot be read is unknown, and the article is kept."""
-    try:
-        return convert(value)
-    except BadRecord:
-        return None
 
 
 def stripped(value: str | None) -> str | None:

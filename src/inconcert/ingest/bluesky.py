@@ -21,7 +21,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from inconcert.ingest.fields import BadRecord, from_epoch, iso_time, required_text, text
+from inconcert.ingest.fields import (
+    BadRecord,
+    as_dict,
+    as_list,
+    from_epoch,
+    iso_time,
+    nonempty_strings,
+    optional,
+    required_text,
+    text,
+)
 from inconcert.ingest.shares import SharedPost
 from inconcert.ingest.sources import json_records
 from inconcert.ingest.staging import Row, Staging
@@ -57,7 +67,7 @@ def _rows(event: object) -> list[Row]:
 
 def _identity_rows(did: str, event: dict) -> list[Row]:
     identity = event.get("identity")
-    handle = _optional(text, identity.get("handle")) if isinstance(identity, dict) else None
+    handle = optional(text, identity.get("handle")) if isinstance(identity, dict) else None
     return [Account(platform=PLATFORM, account_id=did, handle=handle)]
 
 
@@ -78,15 +88,15 @@ def _commit_rows(did: str, event: dict) -> list[Row]:
 
 
 def _post(did: str, rkey: str, record: dict, event: dict) -> SharedPost:
-    embed = _dict(record.get("embed"))
+    embed = as_dict(record.get("embed"))
     quoted = _quoted_post(embed)
-    reply_to = _optional(text, _dict(_dict(record.get("reply")).get("parent")).get("uri"))
+    reply_to = optional(text, as_dict(as_dict(record.get("reply")).get("parent")).get("uri"))
     post = Post(
         platform=PLATFORM,
         post_id=f"at://{did}/{POST}/{rkey}",
         account_id=did,
         ts=_time_of(record, event),
-        text=_optional(text, record.get("text")),
+        text=optional(text, record.get("text")),
         lang=_first_language(record.get("langs")),
         kind="quote" if quoted else "reply" if reply_to else "post",
         ref_post_id=quoted,
@@ -97,14 +107,14 @@ def _post(did: str, rkey: str, record: dict, event: dict) -> SharedPost:
     return SharedPost(
         post=post,
         urls=_feature_values(features, "link", "uri") + _external_urls(embed),
-        hashtags=_feature_values(features, "tag", "tag") + _strings(record.get("tags")),
+        hashtags=_feature_values(features, "tag", "tag") + nonempty_strings(record.get("tags")),
         mentions=_feature_values(features, "mention", "did"),
         images=_image_cids(embed),
     )
 
 
 def _repost(did: str, rkey: str, record: dict, event: dict) -> SharedPost:
-    subject = _optional(text, _dict(record.get("subject")).get("uri"))
+    subject = optional(text, as_dict(record.get("subject")).get("uri"))
     if subject is None:
         raise BadRecord("repost without 'subject.uri'")
     post = Post(
@@ -120,10 +130,10 @@ def _repost(did: str, rkey: str, record: dict, event: dict) -> SharedPost:
 
 def _time_of(record: dict, event: dict):
     """`createdAt` as the author's client wrote it; Jetstream's receive time when it is unusable."""
-    created = _optional(iso_time, record.get("createdAt"))
+    created = optional(iso_time, record.get("createdAt"))
     if created is not None:
         return created
-    return _optional(_from_microseconds, event.get("time_us"))
+    return optional(_from_microseconds, event.get("time_us"))
 
 
 def _from_microseconds(value: object):
@@ -131,26 +141,26 @@ def _from_microseconds(value: object):
 
 
 def _first_language(langs: object) -> str | None:
-    return _optional(text, langs[0]) if isinstance(langs, list) and langs else None
+    return optional(text, langs[0]) if isinstance(langs, list) and langs else None
 
 
 def _quoted_post(embed: dict) -> str | None:
     """The post a quote embeds; an embedded feed or list is a share of no post, so not a quote."""
     kind = embed.get("$type")
     if kind == f"{_EMBED}record":
-        uri = _dict(embed.get("record")).get("uri")
+        uri = as_dict(embed.get("record")).get("uri")
     elif kind == f"{_EMBED}recordWithMedia":
-        uri = _dict(_dict(embed.get("record")).get("record")).get("uri")
+        uri = as_dict(as_dict(embed.get("record")).get("record")).get("uri")
     else:
         return None
-    uri = _optional(text, uri)
+    uri = optional(text, uri)
     return uri if uri and f"/{POST}/" in uri else None
 
 
 def _media(embed: dict) -> dict:
     """The media part of an embed: the embed itself, or the media beside a quoted record."""
     if embed.get("$type") == f"{_EMBED}recordWithMedia":
-        return _dict(embed.get("media"))
+        return as_dict(embed.get("media"))
     return embed
 
 
@@ -158,42 +168,24 @@ def _external_urls(embed: dict) -> list[str]:
     media = _media(embed)
     if media.get("$type") != f"{_EMBED}external":
         return []
-    return _strings([_dict(media.get("external")).get("uri")])
+    return nonempty_strings([as_dict(media.get("external")).get("uri")])
 
 
 def _image_cids(embed: dict) -> list[str]:
     media = _media(embed)
     if media.get("$type") != f"{_EMBED}images" or not isinstance(media.get("images"), list):
         return []
-    return _strings([_dict(_dict(_dict(image).get("image")).get("ref")).get("$link") for image in media["images"]])
+    return nonempty_strings(
+        [as_dict(as_dict(as_dict(image).get("image")).get("ref")).get("$link") for image in media["images"]]
+    )
 
 
 def _facet_features(facets: object) -> list[dict]:
     if not isinstance(facets, list):
         return []
-    features = [f for facet in facets for f in _list(_dict(facet).get("features"))]
+    features = [f for facet in facets for f in as_list(as_dict(facet).get("features"))]
     return [f for f in features if isinstance(f, dict)]
 
 
 def _feature_values(features: list[dict], kind: str, field: str) -> list[str]:
-    return _strings([f.get(field) for f in features if f.get("$type") == f"{_FACET}{kind}"])
-
-
-def _strings(values: object) -> list[str]:
-    return [v for v in values if isinstance(v, str) and v.strip()] if isinstance(values, list) else []
-
-
-def _dict(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _optional(convert, value):
-    """An optional field: a value of the wrong type is dropped, never the whole event."""
-    try:
-        return convert(value)
-    except BadRecord:
-        return None
+    return nonempty_strings([f.get(field) for f in features if f.get("$type") == f"{_FACET}{kind}"])

@@ -22,14 +22,11 @@ from inconcert.ingest import fields
 from inconcert.ingest.shares import SharedPost
 from inconcert.ingest.sources import csv_records
 from inconcert.ingest.staging import Row, Staging
-from inconcert.normalize import hashtags_in
+from inconcert.normalize import hashtags_in, mentions_in
 from inconcert.store.schema import Account, Post
 
 PLATFORM = "cnt"
 COLUMNS = ("message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp", "urls")
-# `@handle` not glued to a word (so e-mail addresses do not count); inner dots allowed
-# for handles such as Bluesky's `@name.bsky.social`, trailing punctuation left out.
-_MENTION = re.compile(r"(?<![\w@/])@(\w(?:[\w.\-]*\w)?)")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d*)?([eE][+-]?\d+)?")
 
 
@@ -74,8 +71,3 @@ def message_time(value: str | None) -> dt.datetime:
     if moment is None:
         raise fields.BadRecord("missing 'timestamp'")
     return moment
-
-
-def mentions_in(text: str | None) -> list[str]:
-    """Handles written as `@handle` in free text (the CSV has no mention column)."""
-    return _MENTION.findall(text) if text else []

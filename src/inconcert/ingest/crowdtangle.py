@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from inconcert.ingest import fields
 from inconcert.ingest.shares import SharedPost
@@ -48,8 +46,6 @@ ZONE_OFFSETS: dict[str, float] = {
     "JST": 9, "KST": 9, "HKT": 8, "SGT": 8, "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13,
 }
 _NUMERIC_OFFSET = re.compile(r"[+-]\d{2}:?\d{2}")
-
-T = TypeVar("T")
 
 
 def read(path: Path, staging: Staging, on_bytes=None) -> None:
@@ -74,7 +70,7 @@ def facebook_rows(row: dict[str, str]) -> list[Row]:
         account_id=page_id,
         handle=fields.text(row.get("User Name")),
         display_name=fields.text(row.get("Page Name")) or fields.text(row.get("Group Name")),
-        created_at=_optional(fields.iso_time, row.get("Page Created")),
+        created_at=fields.optional(fields.iso_time, row.get("Page Created")),
         followers=_page_followers(row),
         description=fields.text(row.get("Page Description")),
         location=fields.text(row.get("Page Admin Top Country")),
@@ -85,8 +81,8 @@ def facebook_rows(row: dict[str, str]) -> list[Row]:
 
 def _page_followers(row: dict[str, str]) -> int | None:
     """Followers at posting; older exports only have the page's likes, the same audience."""
-    followers = _optional(fields.integer, row.get("Followers at Posting"))
-    return followers if followers is not None else _optional(fields.integer, row.get("Likes at Posting"))
+    followers = fields.optional(fields.integer, row.get("Followers at Posting"))
+    return followers if followers is not None else fields.optional(fields.integer, row.get("Likes at Posting"))
 
 
 def instagram_rows(row: dict[str, str]) -> list[Row]:
@@ -99,7 +95,7 @@ def instagram_rows(row: dict[str, str]) -> list[Row]:
         account_id=handle,
         handle=handle,
         display_name=fields.text(row.get("Account")),
-        followers=_optional(fields.integer, row.get("Followers at Posting")),
+        followers=fields.optional(fields.integer, row.get("Followers at Posting")),
     )
     links = [row.get("Link"), *urls_in(caption)]
     return [account, _shared(post, links, hashtags_in(caption))]
@@ -147,11 +143,3 @@ def zone_offset_hours(zone: str) -> float:
         return ZONE_OFFSETS[zone.upper()]
     except KeyError:
         raise fields.BadRecord(f"unknown time zone {zone[:10]!r} in 'Post Created'") from None
-
-
-def _optional(convert: Callable[[object], T], value: object) -> T | None:
-    """An optional field: a value that cannot be read is left empty, the post is kept."""
-    try:
-        return convert(value)
-    except fields.BadRecord:
-        return None

@@ -1,7 +1,8 @@
 """Small, strict converters for values read from input records.
 
 Readers use these so that a wrong type or an impossible value becomes `BadRecord` with a
-reason (and the record goes to quarantine) instead of a crash or a silent wrong value.
+reason (and the record goes to quarantine) instead of a crash or a silent wrong value;
+`optional` turns that into "unknown" for the fields a record can do without.
 """
 
 from __future__ import annotations
@@ -10,14 +11,46 @@ import ast
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 _UTC = dt.timezone.utc
 _EPOCH_MIN, _EPOCH_MAX = -62_135_596_800, 253_402_300_799  # years 1 .. 9999
 
 
 class BadRecord(ValueError):
     """The record cannot be used; the message is the reason kept in quarantine."""
+
+
+def optional(convert: Callable[[Any], T | None], value: object) -> T | None:
+    """An optional field: a value of the wrong type becomes None, never the whole record.
+
+    The converters here say so with BadRecord (a ValueError); other callables used on
+    optional fields (`json.loads` on a cell that should hold JSON) raise ValueError or
+    TypeError, which mean the same.
+    """
+    try:
+        return convert(value)
+    except (ValueError, TypeError):
+        return None
+
+
+def as_dict(value: object) -> dict:
+    """A nested object, or an empty one when the field is missing or of another type, so
+    that looking further into it needs no checks."""
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: object) -> list:
+    """A nested list, or an empty one when the field is missing or of another type."""
+    return value if isinstance(value, list) else []
+
+
+def nonempty_strings(values: object) -> list[str]:
+    """The strings of a list that are not blank; anything else in it, or a field that
+    is no list, gives nothing."""
+    return [v for v in values if isinstance(v, str) and v.strip()] if isinstance(values, list) else []
 
 
 def text(value: object) -> str | None:
@@ -108,6 +141,20 @@ def to_utc_naive(moment: dt.datetime) -> dt.datetime:
 
 _ISO_Z = re.compile(r"[zZ]$")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
+# The exact forms APIs write, read without the general parsers: millions of these make
+# their regular expressions (ISO) or `strptime` (v1.1) most of a reader's time.
+_API_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{3}|\.\d{6})?Z", re.ASCII)
+_API_TWITTER_V1 = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d\d) "
+    r"(\d\d:\d\d:\d\d) \+0000 (\d{4})",
+    re.ASCII,
+)
+_MONTH_NUMBERS = {
+    name: f"{number:02d}"
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1
+    )
+}
 
 
 def iso_time(value: object) -> dt.datetime | None:
@@ -117,6 +164,21 @@ def iso_time(value: object) -> dt.datetime | None:
         return None
     if not isinstance(value, str):
         raise BadRecord(f"expected a date-time, found {type(value).__name__}")
+    return _api_iso_time(value) or _any_iso_time(value)
+
+
+def _api_iso_time(value: str) -> dt.datetime | None:
+    """`2022-11-20T10:15:30[.000|.000000]Z` (Twitter v2, Mastodon, Bluesky), or None for
+    any other form, or an impossible date, which the general parser then judges."""
+    if _API_ISO.fullmatch(value) is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value[:-1])
+    except ValueError:
+        return None
+
+
+def _any_iso_time(value: str) -> dt.datetime:
     cleaned = _FRACTION.sub(r"\1", _ISO_Z.sub("+00:00", value.strip()))
     try:
         return to_utc_naive(dt.datetime.fromisoformat(cleaned))
@@ -125,15 +187,33 @@ def iso_time(value: object) -> dt.datetime | None:
 
 
 def twitter_v1_time(value: object) -> dt.datetime | None:
-    """Twitter API v1.1 times look like `Wed Oct 10 20:19:24 +0000 2018`."""
+    """Twitter API v1.1 times look like `Wed Oct 10 20:19:24 +0000 2018`; ISO forms are
+    accepted too."""
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise BadRecord(f"expected a date-time, found {type(value).__name__}")
+    return _api_twitter_v1_time(value) or _any_twitter_v1_time(value)
+
+
+def _api_twitter_v1_time(value: str) -> dt.datetime | None:
+    """The API's own `Wed Oct 10 20:19:24 +0000 2018`, or None for any other spelling, or
+    an impossible date, which `strptime` then judges."""
+    match = _API_TWITTER_V1.fullmatch(value)
+    if match is None:
+        return None
+    month, day, clock, year = match.groups()
+    try:
+        return dt.datetime.fromisoformat(f"{year}-{_MONTH_NUMBERS[month]}-{day}T{clock}")
+    except ValueError:
+        return None
+
+
+def _any_twitter_v1_time(value: str) -> dt.datetime:
     try:
         return to_utc_naive(dt.datetime.strptime(value.strip(), "%a %b %d %H:%M:%S %z %Y"))
     except ValueError:
-        return iso_time(value)
+        return _any_iso_time(value)
 
 
 def any_time(value: object) -> dt.datetime | None:

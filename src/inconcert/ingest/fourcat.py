@@ -34,9 +34,9 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from inconcert.ingest import fields
 from inconcert.ingest.shares import SharedPost
@@ -56,9 +56,9 @@ _EPOCH = dt.datetime(1970, 1, 1)
 _URL_SEPARATOR = re.compile(r",\s*(?=https?://|www\.)", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
 _TWEET_TYPES = ("Tweet", "TweetWithVisibilityResults", "TweetTombstone")
-_MENTION = re.compile(r"(?<![\w@])@(\w+)")
-
-T = TypeVar("T")
+# Telegram usernames have no dots or hyphens, so `@name-x` or `@name.x` mentions `name`;
+# `normalize.mentions_in`, made for handles with dots (Bluesky's), would read `name-x`.
+_TELEGRAM_MENTION = re.compile(r"(?<![\w@])@(\w+)")
 
 
 def read(path: Path, staging: Staging, on_bytes=None) -> None:
@@ -120,7 +120,7 @@ def mapped_rows(item: Mapping[str, Any], platform: str) -> list[Row]:
 
 def item_time(item: Mapping[str, Any]) -> dt.datetime:
     """`unix_timestamp` when readable (it is exact UTC), else `timestamp`."""
-    unix = _optional(fields.from_epoch, item.get("unix_timestamp")) if _text(item, "unix_timestamp") else None
+    unix = fields.optional(fields.from_epoch, item.get("unix_timestamp")) if _text(item, "unix_timestamp") else None
     moment = unix or fields.any_time(item.get("timestamp"))
     if moment is None:
         raise fields.BadRecord("missing 'timestamp'")
@@ -150,7 +150,7 @@ def forward_reference(item: Mapping[str, Any]) -> str | None:
     """`<source>@<unix time of the forwarded message>`: the same for every forward of one message."""
     source = (_text(item, "author_forwarded_from_id") or _text(item, "author_forwarded_from_username")
               or _text(item, "author_forwarded_from_name"))
-    moment = _optional(fields.from_epoch, item.get("unix_timestamp_forwarded_from")) or _optional(
+    moment = fields.optional(fields.from_epoch, item.get("unix_timestamp_forwarded_from")) or fields.optional(
         fields.any_time, item.get("timestamp_forwarded_from")
     )
     if not source or moment is None:
@@ -187,14 +187,14 @@ def photo_ids(item: Mapping[str, Any]) -> list[str]:
         return []
     data = item.get("attachment_data")
     if isinstance(data, str):
-        data = _optional(json.loads, data)
-    photo_id = _optional(fields.text, data.get("id")) if isinstance(data, dict) else None
+        data = fields.optional(json.loads, data)
+    photo_id = fields.optional(fields.text, data.get("id")) if isinstance(data, dict) else None
     return [photo_id] if photo_id else []
 
 
 def platform_named(name: object) -> str:
     """`twitter.com`, `twitterv2`, `telegram` ... as this project's platform names."""
-    raw = _optional(fields.text, name)
+    raw = fields.optional(fields.text, name)
     if not raw:
         return DEFAULT_PLATFORM
     host = raw.strip().lower().removeprefix("www.")
@@ -305,20 +305,20 @@ def twitter_user(user: dict) -> Account:
     return Account(
         platform="twitter",
         account_id=fields.required_text(user, "rest_id"),
-        handle=_optional(fields.text, pick("screen_name")),
-        display_name=_optional(fields.text, pick("name")),
-        created_at=_optional(fields.twitter_v1_time, pick("created_at")),
-        followers=_optional(fields.integer, legacy.get("followers_count")),
-        following=_optional(fields.integer, legacy.get("friends_count")),
-        posts_count=_optional(fields.integer, legacy.get("statuses_count")),
-        likes_count=_optional(fields.integer, legacy.get("favourites_count")),
-        listed_count=_optional(fields.integer, legacy.get("listed_count")),
-        verified=_optional(fields.boolean, legacy.get("verified")),
-        default_profile=_optional(fields.boolean, legacy.get("default_profile")),
-        default_profile_image=_optional(fields.boolean, legacy.get("default_profile_image")),
-        description=_optional(fields.text, legacy.get("description")),
-        location=_optional(fields.text, location),
-        url=_optional(fields.text, profile_urls[0].get("expanded_url") or legacy.get("url")),
+        handle=fields.optional(fields.text, pick("screen_name")),
+        display_name=fields.optional(fields.text, pick("name")),
+        created_at=fields.optional(fields.twitter_v1_time, pick("created_at")),
+        followers=fields.optional(fields.integer, legacy.get("followers_count")),
+        following=fields.optional(fields.integer, legacy.get("friends_count")),
+        posts_count=fields.optional(fields.integer, legacy.get("statuses_count")),
+        likes_count=fields.optional(fields.integer, legacy.get("favourites_count")),
+        listed_count=fields.optional(fields.integer, legacy.get("listed_count")),
+        verified=fields.optional(fields.boolean, legacy.get("verified")),
+        default_profile=fields.optional(fields.boolean, legacy.get("default_profile")),
+        default_profile_image=fields.optional(fields.boolean, legacy.get("default_profile_image")),
+        description=fields.optional(fields.text, legacy.get("description")),
+        location=fields.optional(fields.text, location),
+        url=fields.optional(fields.text, profile_urls[0].get("expanded_url") or legacy.get("url")),
     )
 
 
@@ -377,7 +377,7 @@ def telegram_item(message: dict) -> dict[str, Any]:
         "author_forwarded_from_name": forward.get("from_name"),
         "unix_timestamp_forwarded_from": forward.get("date"),
         "urls": [*urls_in(body), *hidden_links],
-        "entities_mentioned": _MENTION.findall(body),
+        "entities_mentioned": _TELEGRAM_MENTION.findall(body),
         "link_attached": (media.get("webpage") or {}).get("url"),
         "attachment_type": "photo" if isinstance(photo, dict) else None,
         "attachment_data": photo,
@@ -399,22 +399,22 @@ def _telegram_thread(message: dict) -> str:
 def _peer_id(peer: object) -> str | None:
     if isinstance(peer, dict):
         peer = peer.get("channel_id") or peer.get("user_id") or peer.get("chat_id")
-    return _optional(fields.text, peer)
+    return fields.optional(fields.text, peer)
 
 
 # -- lenient field access ---------------------------------------------------------------
 
 
 def _text(item: Mapping[str, Any], key: str) -> str | None:
-    return _optional(fields.text, item.get(key))
+    return fields.optional(fields.text, item.get(key))
 
 
 def _flag(item: Mapping[str, Any], key: str) -> bool:
-    return bool(_optional(fields.boolean, item.get(key)))
+    return bool(fields.optional(fields.boolean, item.get(key)))
 
 
 def _list(item: Mapping[str, Any], key: str) -> list[str]:
-    return _optional(fields.string_list, item.get(key)) or []
+    return fields.optional(fields.string_list, item.get(key)) or []
 
 
 def _url_list(value: object) -> list[str]:
@@ -424,11 +424,3 @@ def _url_list(value: object) -> list[str]:
     if not isinstance(value, str):
         return []
     return [part.strip() for part in _URL_SEPARATOR.split(value) if part.strip()]
-
-
-def _optional(convert: Callable[[Any], T], value: object) -> T | None:
-    """An optional field: a value that cannot be read is left empty, the post is kept."""
-    try:
-        return convert(value)
-    except (fields.BadRecord, ValueError, TypeError):
-        return None

@@ -20,9 +20,7 @@ Quirks kept in mind here:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from inconcert.ingest import fields
 from inconcert.ingest.shares import SharedPost
@@ -33,8 +31,6 @@ from inconcert.store.schema import Account, Post
 PLATFORM = "twitter"
 REQUIRED = ("tweetid", "userid", "tweet_time")
 _MISSING = {"", "nan", "NaN", "None", "null", "NULL"}
-
-T = TypeVar("T")
 
 
 def read(path: Path, staging: Staging, on_bytes=None) -> None:
@@ -57,7 +53,7 @@ def parse_row(row: dict[str, str]) -> list[Row]:
 
 def tweet_of(row: dict[str, str], tweet_id: str, user_id: str, ts: dt.datetime) -> SharedPost:
     retweet_of = _id(row, "retweet_tweetid")
-    is_retweet = _optional(fields.boolean, _cell(row, "is_retweet")) or retweet_of is not None
+    is_retweet = fields.optional(fields.boolean, _cell(row, "is_retweet")) or retweet_of is not None
     quote_of = _id(row, "quoted_tweet_tweetid")
     reply_to = _id(row, "in_reply_to_tweetid")
     kind = "repost" if is_retweet else "quote" if quote_of else "reply" if reply_to else "post"
@@ -87,9 +83,9 @@ def author_of(row: dict[str, str], user_id: str) -> Account:
         account_id=user_id,
         handle=_cell(row, "user_screen_name"),
         display_name=_cell(row, "user_display_name"),
-        created_at=_optional(fields.iso_time, _cell(row, "account_creation_date")),
-        followers=_optional(fields.integer, _cell(row, "follower_count")),
-        following=_optional(fields.integer, _cell(row, "following_count")),
+        created_at=fields.optional(fields.iso_time, _cell(row, "account_creation_date")),
+        followers=fields.optional(fields.integer, _cell(row, "follower_count")),
+        following=fields.optional(fields.integer, _cell(row, "following_count")),
         description=_cell(row, "user_profile_description"),
         location=_cell(row, "user_reported_location"),
         url=_cell(row, "user_profile_url"),
@@ -113,12 +109,4 @@ def _id(row: dict[str, str], column: str) -> str | None:
 
 
 def _list(row: dict[str, str], column: str) -> list[str]:
-    return _optional(fields.string_list, _cell(row, column)) or []
-
-
-def _optional(convert: Callable[[object], T], value: object) -> T | None:
-    """An optional field: a value that cannot be read is left empty, the tweet is kept."""
-    try:
-        return convert(value)
-    except fields.BadRecord:
-        return None
+    return fields.optional(fields.string_list, _cell(row, column)) or []

@@ -24,40 +24,46 @@ Quirks this reader deals with:
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
-import ijson
 import lxml.html
-import msgspec
-from ijson.common import ObjectBuilder
 from lxml import etree
 
-from inconcert.ingest.fields import BadRecord, integer, iso_time, required_text, text
+from inconcert.ingest.fields import (
+    BadRecord,
+    as_dict,
+    as_list,
+    integer,
+    iso_time,
+    nonempty_strings,
+    optional,
+    required_text,
+    text,
+)
 from inconcert.ingest.shares import SharedPost
-from inconcert.ingest.sources import DECOMPRESSION_ERRORS, Malformed, Record, excerpt, open_binary
+from inconcert.ingest.sources import (
+    Malformed,
+    Record,
+    first_significant_byte,
+    json_array_items,
+    json_lines,
+    open_binary,
+    peekable,
+    until_broken,
+)
 from inconcert.ingest.staging import Embedded, Row, Staging
 from inconcert.store.schema import Account, Post
 
 PLATFORM = "mastodon"
-_JSON = msgspec.json.Decoder()
 # Mastodon marks the links it writes for @mentions and #hashtags with these classes.
 _NOT_SHARED_LINKS = {"mention", "hashtag"}
 # lxml.html's parser, called directly: its elements have `text_content`, without the
 # fragment helpers' extra passes (half the time per status).
 _HTML = lxml.html.HTMLParser()
-_BOM = b"\xef\xbb\xbf"
-_OPENERS = ("start_map", "start_array")
-_CLOSERS = ("end_map", "end_array")
-# Real records nest a few levels; hostile input nests thousands, and ijson's cost per
-# event grows with the depth.
-_MAX_DEPTH = 512
-# ijson turns a whole chunk into events before handing any over; small chunks let the
-# depth check stop hostile nesting early, and parse no slower.
-_CHUNK = 4096
 
 
 def read(path: Path, staging: Staging, on_bytes=None) -> None:
@@ -70,78 +76,23 @@ def read(path: Path, staging: Staging, on_bytes=None) -> None:
 def _statuses(path: Path, on_bytes) -> Iterator[Record]:
     """Statuses from JSON arrays (streamed) or from JSON lines holding a status or an array."""
     with open_binary(path, on_bytes) as stream:
-        if not hasattr(stream, "peek"):
-            stream = io.BufferedReader(stream)  # type: ignore[arg-type, assignment]
-        try:
-            yield from _statuses_in(stream)
-        except DECOMPRESSION_ERRORS as error:
-            yield Malformed(None, f"the compressed data is cut off or corrupt here ({_first_line(error)})")
+        yield from until_broken(_statuses_in(peekable(stream)))
 
 
-def _statuses_in(stream) -> Iterator[Record]:
-    head = stream.peek(4096)
-    if head.lstrip(_BOM + b" \t\r\n")[:1] != b"[":
-        yield from _lines(stream)
-        return
-    if head.startswith(_BOM):
-        stream.read(len(_BOM))  # ijson's parser rejects a byte-order mark
-    yield from _array_items(stream)
+def _statuses_in(stream: BinaryIO) -> Iterator[Record]:
+    if first_significant_byte(stream) == b"[":
+        yield from json_array_items(stream, multiple_values=True)
+    else:
+        yield from _statuses_of_lines(stream)
 
 
-def _array_items(stream) -> Iterator[Record]:
-    """Statuses inside the file's top-level arrays, or between them, built one at a time."""
-    number = 0
-    events = ijson.parse(stream, buf_size=_CHUNK, use_float=True, multiple_values=True)
-    try:
-        for prefix, event, value in events:
-            if prefix == "item" or (prefix == "" and event == "start_map"):
-                status = _whole_value(event, value, events)
-                number += 1
-                yield number, status
-    except (ijson.JSONError, UnicodeDecodeError) as error:
-        yield Malformed(number + 1, f"JSON document breaks off after record {number} ({_first_line(error)})")
-
-
-def _whole_value(event: str, value: object, events: Iterator[tuple[str, str, object]]) -> object:
-    """The value that starts with this event, built from the events that follow it."""
-    if event not in _OPENERS:
-        return value
-    builder = ObjectBuilder()
-    builder.event(event, value)
-    depth = 1
-    for _, event, value in events:
-        builder.event(event, value)
-        if event in _OPENERS:
-            depth += 1
-            if depth > _MAX_DEPTH:
-                raise ijson.JSONError(f"nested deeper than {_MAX_DEPTH} levels")
-        elif event in _CLOSERS:
-            depth -= 1
-            if depth == 0:
-                return builder.value
-    raise ijson.IncompleteJSONError("the document ends inside a status")
-
-
-def _first_line(error: Exception) -> str:
-    """ijson's message (bytes, from its C parser) draws a caret on further lines; the first says it all."""
-    message = error.args[0] if error.args and isinstance(error.args[0], bytes) else str(error)
-    if isinstance(message, bytes):
-        message = message.decode("utf-8", errors="replace")
-    lines = message.strip().splitlines()
-    return lines[0] if lines else type(error).__name__
-
-
-def _lines(stream) -> Iterator[Record]:
-    for number, line in enumerate(stream, start=1):
-        if number == 1 and line.startswith(_BOM):
-            line = line[len(_BOM):]
-        if not line.strip():
+def _statuses_of_lines(stream: BinaryIO) -> Iterator[Record]:
+    """Each line holds a status or an array of them; all of a line's share its number."""
+    for record in json_lines(stream):
+        if isinstance(record, Malformed):
+            yield record
             continue
-        try:
-            value = _JSON.decode(line)
-        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
-            yield Malformed(number, f"not valid JSON ({error})", excerpt(line))
-            continue
+        number, value = record
         for status in value if isinstance(value, list) else [value]:
             yield number, status
 
@@ -163,33 +114,35 @@ def _rows(status: object) -> list[Row]:
 def _status_rows(status: dict) -> list[Row]:
     uri = required_text(status, "uri")
     author = _account(status.get("account"))
-    url = _optional(text, status.get("url"))
+    url = optional(text, status.get("url"))
     host = _host(url or uri)
     reblog = status.get("reblog")
-    reblogged = _optional(text, reblog.get("uri")) if isinstance(reblog, dict) else None
+    reblogged = optional(text, reblog.get("uri")) if isinstance(reblog, dict) else None
     quoted = _quote_ref(status, host)
-    reply_to = _optional(text, status.get("in_reply_to_id"))
+    reply_to = optional(text, status.get("in_reply_to_id"))
     reply_to_post_id = f"{host}/{reply_to}" if reply_to and host else None
-    content = _fragment(_optional(text, status.get("content")))
+    content = _fragment(optional(text, status.get("content")))
     post = Post(
         platform=PLATFORM,
         post_id=uri,
         account_id=author.account_id,
-        ts=_optional(iso_time, status.get("created_at")),
+        ts=optional(iso_time, status.get("created_at")),
         text=_visible_text(content),
-        lang=_optional(text, status.get("language")),
+        lang=optional(text, status.get("language")),
         kind="repost" if reblogged else "quote" if quoted else "reply" if reply_to_post_id else "post",
         ref_post_id=reblogged or quoted,
         reply_to_post_id=reply_to_post_id,
         url=url,
-        client=_optional(text, _dict(status.get("application")).get("name")),
+        client=optional(text, as_dict(status.get("application")).get("name")),
     )
     shared = SharedPost(
         post=post,
-        urls=_content_links(content) + _strings([_dict(status.get("card")).get("url")]),
-        hashtags=_strings([_dict(tag).get("name") for tag in _list(status.get("tags"))]),
-        mentions=_strings([_dict(m).get("url") or _dict(m).get("acct") for m in _list(status.get("mentions"))]),
-        images=_strings([_dict(media).get("blurhash") for media in _list(status.get("media_attachments"))]),
+        urls=_content_links(content) + nonempty_strings([as_dict(status.get("card")).get("url")]),
+        hashtags=nonempty_strings([as_dict(tag).get("name") for tag in as_list(status.get("tags"))]),
+        mentions=nonempty_strings(
+            [as_dict(m).get("url") or as_dict(m).get("acct") for m in as_list(status.get("mentions"))]
+        ),
+        images=nonempty_strings([as_dict(media).get("blurhash") for media in as_list(status.get("media_attachments"))]),
     )
     return [shared, author]
 
@@ -198,17 +151,17 @@ def _account(account: object) -> Account:
     if not isinstance(account, dict):
         raise BadRecord("missing 'account'")
     account_id = required_text(account, "uri", "url")
-    url = _optional(text, account.get("url"))
+    url = optional(text, account.get("url"))
     return Account(
         platform=PLATFORM,
         account_id=account_id,
-        handle=_handle(_optional(text, account.get("acct")), url or account_id),
-        display_name=_optional(text, account.get("display_name")),
-        created_at=_optional(iso_time, account.get("created_at")),
-        followers=_optional(integer, account.get("followers_count")),
-        following=_optional(integer, account.get("following_count")),
-        posts_count=_optional(integer, account.get("statuses_count")),
-        description=_note_text(_optional(text, account.get("note"))),
+        handle=_handle(optional(text, account.get("acct")), url or account_id),
+        display_name=optional(text, account.get("display_name")),
+        created_at=optional(iso_time, account.get("created_at")),
+        followers=optional(integer, account.get("followers_count")),
+        following=optional(integer, account.get("following_count")),
+        posts_count=optional(integer, account.get("statuses_count")),
+        description=_note_text(optional(text, account.get("note"))),
         url=url,
     )
 
@@ -237,8 +190,8 @@ def _quote_ref(status: dict, host: str | None) -> str | None:
     server-local id (a shallow quote), that id qualified like a reply's."""
     quoted = _quoted_status(status)
     if quoted is not None:
-        return _optional(text, quoted.get("uri"))
-    quoted_id = _optional(text, _dict(status.get("quote")).get("quoted_status_id"))
+        return optional(text, quoted.get("uri"))
+    quoted_id = optional(text, as_dict(status.get("quote")).get("quoted_status_id"))
     return f"{host}/{quoted_id}" if quoted_id and host else None
 
 
@@ -287,24 +240,4 @@ def _host(url: str | None) -> str | None:
     try:
         return urlsplit(url).hostname if url else None
     except ValueError:
-        return None
-
-
-def _strings(values: list) -> list[str]:
-    return [v for v in values if isinstance(v, str) and v.strip()]
-
-
-def _dict(value: object) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _optional(convert, value):
-    """An optional field: a value of the wrong type is dropped, never the whole status."""
-    try:
-        return convert(value)
-    except BadRecord:
         return None

@@ -2,7 +2,9 @@
 record iterators (JSON lines, JSON documents, CSV) that most readers share.
 
 Iterators yield `(number, payload)` for records that parsed and `Malformed` for those
-that did not, so a reader never stops at the first bad line.
+that did not, so a reader never stops at the first bad line. Large JSON documents are
+streamed as ijson events (`json_events`), with each record built from them whole
+(`whole_value`) and nesting limited, so that hostile input is refused early.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from typing import BinaryIO, Union
 import ijson
 import msgspec
 import zstandard
+from ijson.common import ObjectBuilder
 
 from inconcert.errors import UnusableFile
 
 RAW_EXCERPT_CHARS = 500
 _JSON = msgspec.json.Decoder()
+_BOM = b"\xef\xbb\xbf"
 
 
 class Malformed(msgspec.Struct):
@@ -98,7 +102,7 @@ def data_suffix(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _until_broken(records: Iterator[Record]) -> Iterator[Record]:
+def until_broken(records: Iterator[Record]) -> Iterator[Record]:
     """Records up to the point where compressed data is cut off or corrupt; the break
     itself becomes one quarantined entry, so the records before it are kept."""
     try:
@@ -109,32 +113,49 @@ def _until_broken(records: Iterator[Record]) -> Iterator[Record]:
 
 DECOMPRESSION_ERRORS = (EOFError, gzip.BadGzipFile, zlib.error, lzma.LZMAError, zstandard.ZstdError, OSError)
 
+JsonEvent = tuple[str, str, object]
+# Where a streamed JSON document stops being readable: bad syntax, bytes that are not
+# UTF-8, nesting past what the parser can follow.
+JSON_BREAKS = (ijson.JSONError, UnicodeDecodeError, RecursionError)
+# Real records nest a few levels; hostile input nests thousands, and ijson's cost per
+# event grows with the depth.
+MAX_JSON_DEPTH = 512
+OPENING_EVENTS = ("start_map", "start_array")
+CLOSING_EVENTS = ("end_map", "end_array")
+# ijson turns a whole chunk into events before handing any over; small chunks let the
+# depth check stop hostile nesting early, and parse no slower.
+_CHUNK = 4096
 
-def _first_significant_byte(stream: BinaryIO) -> bytes:
-    peek = stream.peek(4096) if hasattr(stream, "peek") else b""  # type: ignore[attr-defined]
-    return peek.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+
+def peekable(stream: BinaryIO) -> BinaryIO:
+    """The stream, buffered if it cannot already show what comes next without reading it."""
+    return stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type, return-value]
 
 
-def json_records(path: Path, on_bytes: ByteCounter | None = None, array_path: str = "item") -> Iterator[Record]:
+def first_significant_byte(stream: BinaryIO) -> bytes:
+    """The first byte after a byte-order mark and white space, read ahead, not consumed."""
+    return stream.peek(4096).lstrip(_BOM + b" \t\r\n")[:1]  # type: ignore[attr-defined]
+
+
+def json_records(path: Path, on_bytes: ByteCounter | None = None) -> Iterator[Record]:
     """Records of a JSON-lines file, or of a JSON array document (streamed with ijson).
 
     Line numbers are 1-based; for an array document the number is the item's index + 1.
     """
-    with open_binary(path, on_bytes) as stream:
-        if not hasattr(stream, "peek"):
-            stream = io.BufferedReader(stream)  # type: ignore[arg-type, assignment]
+    with open_binary(path, on_bytes) as binary:
+        stream = peekable(binary)
         try:
-            is_array = _first_significant_byte(stream) == b"["
+            is_array = first_significant_byte(stream) == b"["
         except DECOMPRESSION_ERRORS as error:
             raise UnusableFile(f"{path}: the compressed data is corrupt ({error}).") from None
-        records = _json_array_items(path, stream, array_path) if is_array else _json_lines(stream)
-        yield from _until_broken(records)
+        yield from until_broken(json_array_items(stream) if is_array else json_lines(stream))
 
 
-def _json_lines(stream: BinaryIO) -> Iterator[Record]:
+def json_lines(stream: BinaryIO) -> Iterator[Record]:
+    """One record per non-blank line, numbered by line."""
     for number, line in enumerate(stream, start=1):
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
+        if number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM):]
         if not line.strip():
             continue
         try:
@@ -143,20 +164,69 @@ def _json_lines(stream: BinaryIO) -> Iterator[Record]:
             yield Malformed(number, f"not valid JSON ({one_line(error)})", excerpt(line))
 
 
-def _json_array_items(path: Path, stream: BinaryIO, array_path: str) -> Iterator[Record]:
-    if stream.peek(3)[:3] == b"\xef\xbb\xbf":  # type: ignore[attr-defined]
-        stream.read(3)  # ijson rejects a byte-order mark
+def json_array_items(stream: BinaryIO, multiple_values: bool = False) -> Iterator[Record]:
+    """The items of a top-level JSON array, built one at a time, numbered from 1; where the
+    document breaks off, one Malformed entry says so and the items before it are kept.
+
+    With `multiple_values`, of several documents one after another (saved API responses
+    appended to one file): the items of each array, and each lone top-level object.
+    """
     number = 0
+    events = json_events(stream, multiple_values)
     try:
-        for number, item in enumerate(ijson.items(stream, array_path, use_float=True), start=1):
-            yield number, item
-    except (ijson.JSONError, ijson.IncompleteJSONError, UnicodeDecodeError, RecursionError) as error:
+        for prefix, event, value in events:
+            if prefix == "item" or (prefix == "" and event == "start_map"):
+                item = whole_value(event, value, events)
+                number += 1
+                yield number, item
+    except JSON_BREAKS as error:
         yield Malformed(number + 1, f"JSON document breaks off after record {number} ({one_line(error)})")
 
 
+def json_events(stream: BinaryIO, multiple_values: bool = False) -> Iterator[JsonEvent]:
+    """ijson's `(prefix, event, value)` events for a JSON document (or, with
+    `multiple_values`, for several one after another), after any byte-order mark."""
+    stream = peekable(stream)
+    if stream.peek(len(_BOM)).startswith(_BOM):  # type: ignore[attr-defined]
+        stream.read(len(_BOM))  # ijson's parser rejects a byte-order mark
+    return ijson.parse(stream, buf_size=_CHUNK, use_float=True, multiple_values=multiple_values)
+
+
+def whole_value(event: str, value: object, events: Iterator[JsonEvent]) -> object:
+    """The value that starts with this event, built from the events that follow it."""
+    if event not in OPENING_EVENTS:
+        return value
+    builder = ObjectBuilder()
+    builder.event(event, value)
+    depth = 1
+    for _, event, value in events:
+        builder.event(event, value)
+        if event in OPENING_EVENTS:
+            depth = one_level_deeper(depth)
+        elif event in CLOSING_EVENTS:
+            depth -= 1
+            if depth == 0:
+                return builder.value
+    raise ijson.IncompleteJSONError("the document ends inside a value")
+
+
+def one_level_deeper(depth: int) -> int:
+    """The nesting depth inside a container that opens at `depth`; refused past
+    MAX_JSON_DEPTH, which no real record comes near."""
+    if depth >= MAX_JSON_DEPTH:
+        raise ijson.JSONError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    return depth + 1
+
+
 def one_line(error: BaseException) -> str:
-    """An error message fit for one line of stderr or one quarantine reason."""
-    return " ".join(str(error).split())[:300]
+    """An error message fit for one line of stderr or one quarantine reason. ijson's C
+    parser gives its message as bytes and draws a caret under an excerpt of the document
+    on further lines; the first line says it all."""
+    message = error.args[0] if error.args and isinstance(error.args[0], bytes) else str(error)
+    if isinstance(message, bytes):
+        message = message.decode("utf-8", errors="replace")
+    lines = message.strip().splitlines()
+    return " ".join(lines[0].split())[:300] if lines else type(error).__name__
 
 
 def json_document(path: Path, on_bytes: ByteCounter | None = None) -> object:
@@ -166,8 +236,8 @@ def json_document(path: Path, on_bytes: ByteCounter | None = None) -> object:
             data = stream.read()
         except DECOMPRESSION_ERRORS as error:
             raise UnusableFile(f"{path}: the compressed data is cut off or corrupt ({error}).") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
     try:
         return _JSON.decode(data)
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
@@ -187,7 +257,7 @@ def csv_records(
     UTF-8 or with more fields than the header are quarantined, the rest kept.
     """
     csv.field_size_limit(1 << 30)
-    yield from _until_broken(_csv_rows(path, required, on_bytes, format_name))
+    yield from until_broken(_csv_rows(path, required, on_bytes, format_name))
 
 
 def _csv_rows(

@@ -44,7 +44,9 @@ class Embedded(msgspec.Struct):
 Row = Union[Account, SharedPost, Article, Embedded]
 _FLUSH_ROWS = 50_000
 # What a record that breaks a reader's expectations looks like; anything else is a bug.
-_RECORD_ERRORS = (BadRecord, KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
+_RECORD_ERRORS = (
+    BadRecord, KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, ArithmeticError,
+)
 
 
 class Staging:

@@ -20,18 +20,28 @@ Quirks this reader deals with:
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import ijson
 import msgspec
-from ijson.common import ObjectBuilder
 
 from inconcert.errors import UnusableFile
-from inconcert.ingest.fields import BadRecord, from_epoch, iso_time, required_text, text
+from inconcert.ingest.fields import BadRecord, from_epoch, iso_time, optional, required_text, text
 from inconcert.ingest.shares import SharedPost
-from inconcert.ingest.sources import DECOMPRESSION_ERRORS, Malformed, Record, open_binary
+from inconcert.ingest.sources import (
+    CLOSING_EVENTS,
+    DECOMPRESSION_ERRORS,
+    JSON_BREAKS,
+    OPENING_EVENTS,
+    JsonEvent,
+    Malformed,
+    Record,
+    json_events,
+    one_level_deeper,
+    one_line,
+    open_binary,
+    whole_value,
+)
 from inconcert.ingest.staging import Row, Staging
 from inconcert.normalize import text_fingerprint
 from inconcert.store.schema import Account, Post
@@ -44,17 +54,8 @@ _FIELD_AT = {f"{chat}.{name}".lstrip("."): name for chat in _CHAT_PREFIXES for n
 _MESSAGES_AT = {f"{chat}.messages".lstrip(".") for chat in _CHAT_PREFIXES}
 _MESSAGE_AT = {f"{messages}.item" for messages in _MESSAGES_AT}
 _CHAT_START = {chat for chat in _CHAT_PREFIXES if chat}
-_BOM = b"\xef\xbb\xbf"
-_OPENERS = ("start_map", "start_array")
-_CLOSERS = ("end_map", "end_array")
-# Real records nest a few levels; hostile input nests thousands, and ijson's cost per
-# event grows with the depth.
-_MAX_DEPTH = 512
-# ijson turns a whole chunk into events before handing any over; small chunks let the
-# depth check stop hostile nesting early, and parse no slower.
-_CHUNK = 4096
 # Where reading stops early: the JSON breaks off, or the compressed file under it does.
-_BREAKS = (ijson.JSONError, UnicodeDecodeError, *DECOMPRESSION_ERRORS)
+_BREAKS = (*JSON_BREAKS, *DECOMPRESSION_ERRORS)
 # What identifies a forwarded photo or file when it has no text: the same original
 # forwarded twice is the same file on Telegram's servers, with the same size and shape.
 _MEDIA_SIGNATURE = ("media_type", "mime_type", "photo_file_size", "file_size", "width", "height", "duration_seconds")
@@ -80,14 +81,14 @@ def _messages(path: Path, on_bytes) -> Iterator[Record]:
     progress = _Progress()
     with open_binary(path, on_bytes) as stream:
         try:
-            yield from _walk(_events(stream), progress)
+            yield from _walk(json_events(stream), progress)
         except _BREAKS as error:
             if progress.saw_messages:
                 yield Malformed(progress.records + 1, _break_reason(error, progress.records))
                 return
             if isinstance(error, DECOMPRESSION_ERRORS):
-                raise UnusableFile(f"{path}: the compressed data is corrupt ({_first_line(error)}).") from None
-            raise UnusableFile(f"{path}: not a Telegram JSON export ({_first_line(error)}).") from None
+                raise UnusableFile(f"{path}: the compressed data is corrupt ({one_line(error)}).") from None
+            raise UnusableFile(f"{path}: not a Telegram JSON export ({one_line(error)}).") from None
     if not progress.saw_messages:
         raise UnusableFile(f"{path}: not a Telegram JSON export (no 'messages' list of a chat or of 'chats.list').")
 
@@ -99,71 +100,32 @@ class _Progress(msgspec.Struct):
     saw_messages: bool = False
 
 
-def _events(stream) -> Iterator[tuple[str, str, object]]:
-    if not hasattr(stream, "peek"):
-        stream = io.BufferedReader(stream)
-    if stream.peek(len(_BOM)).startswith(_BOM):
-        stream.read(len(_BOM))  # ijson's parser rejects a byte-order mark
-    yield from ijson.parse(stream, buf_size=_CHUNK, use_float=True)
-
-
-def _walk(events: Iterator[tuple[str, str, object]], progress: _Progress) -> Iterator[Record]:
+def _walk(events: Iterator[JsonEvent], progress: _Progress) -> Iterator[Record]:
     """Follows the document's structure: chat fields update the current chat, and each
     message is built whole and handed over with it."""
     chat = Chat()
-    depth = 0  # outside messages, which _whole_value reads whole
+    depth = 0  # outside messages, which whole_value reads whole
     for prefix, event, value in events:
         if prefix in _MESSAGE_AT:
-            message = _whole_value(event, value, events)
+            message = whole_value(event, value, events)
             progress.records += 1
             yield progress.records, (chat, message)
-        elif event in _OPENERS:
-            depth += 1
-            if depth > _MAX_DEPTH:
-                raise ijson.JSONError(f"nested deeper than {_MAX_DEPTH} levels")
+        elif event in OPENING_EVENTS:
+            depth = one_level_deeper(depth)
             if prefix in _CHAT_START and event == "start_map":
                 chat = Chat()
             elif prefix in _MESSAGES_AT and event == "start_array":
                 progress.saw_messages = True
-        elif event in _CLOSERS:
+        elif event in CLOSING_EVENTS:
             depth -= 1
         elif prefix in _FIELD_AT:
-            setattr(chat, _FIELD_AT[prefix], _optional(text, value))
+            setattr(chat, _FIELD_AT[prefix], optional(text, value))
 
 
 def _break_reason(error: Exception, records: int) -> str:
     if isinstance(error, DECOMPRESSION_ERRORS):
-        return f"the compressed data is cut off or corrupt after record {records} ({_first_line(error)})"
-    return f"JSON document breaks off after record {records} ({_first_line(error)})"
-
-
-def _first_line(error: Exception) -> str:
-    """ijson's message (bytes, from its C parser) draws a caret on further lines; the first says it all."""
-    message = error.args[0] if error.args and isinstance(error.args[0], bytes) else str(error)
-    if isinstance(message, bytes):
-        message = message.decode("utf-8", errors="replace")
-    lines = message.strip().splitlines()
-    return lines[0] if lines else type(error).__name__
-
-
-def _whole_value(event: str, value: object, events: Iterator[tuple[str, str, object]]) -> object:
-    """The value that starts with this event, built from the events that follow it."""
-    if event not in _OPENERS:
-        return value
-    builder = ObjectBuilder()
-    builder.event(event, value)
-    depth = 1
-    for _, event, value in events:
-        builder.event(event, value)
-        if event in _OPENERS:
-            depth += 1
-            if depth > _MAX_DEPTH:
-                raise ijson.JSONError(f"nested deeper than {_MAX_DEPTH} levels")
-        elif event in _CLOSERS:
-            depth -= 1
-            if depth == 0:
-                return builder.value
-    raise ijson.IncompleteJSONError("the document ends inside a message")
+        return f"the compressed data is cut off or corrupt after record {records} ({one_line(error)})"
+    return f"JSON document breaks off after record {records} ({one_line(error)})"
 
 
 # -- one message --------------------------------------------------------------------------
@@ -181,10 +143,10 @@ def _rows(payload: tuple[Chat, object]) -> list[Row]:
 
 def _service_rows(message: dict) -> list[Row]:
     """A join, pin or title change is no post, but its actor is an account seen in the chat."""
-    actor_id = _optional(text, message.get("actor_id"))
+    actor_id = optional(text, message.get("actor_id"))
     if actor_id is None:
         return []
-    return [Account(platform=PLATFORM, account_id=actor_id, display_name=_optional(text, message.get("actor")))]
+    return [Account(platform=PLATFORM, account_id=actor_id, display_name=optional(text, message.get("actor")))]
 
 
 def _post_rows(chat: Chat, message: dict) -> list[Row]:
@@ -194,7 +156,7 @@ def _post_rows(chat: Chat, message: dict) -> list[Row]:
     body = _text_of(message)
     entities = _entities_of(message)
     forward_source = _forward_source(message)
-    reply_to = _optional(text, message.get("reply_to_message_id"))
+    reply_to = optional(text, message.get("reply_to_message_id"))
     kind = "forward" if forward_source else "reply" if reply_to else "post"
     post = Post(
         platform=PLATFORM,
@@ -205,7 +167,7 @@ def _post_rows(chat: Chat, message: dict) -> list[Row]:
         kind=kind,
         ref_post_id=_forward_ref(forward_source, body, message) if forward_source else None,
         reply_to_post_id=f"{chat.id}/{reply_to}" if reply_to else None,
-        client=_optional(text, message.get("via_bot")),
+        client=optional(text, message.get("via_bot")),
     )
     shared = SharedPost(
         post=post,
@@ -235,17 +197,17 @@ def _is_channel(chat: Chat) -> bool:
 
 
 def _author(account_id: str, message: dict) -> Account:
-    return Account(platform=PLATFORM, account_id=account_id, display_name=_optional(text, message.get("from")))
+    return Account(platform=PLATFORM, account_id=account_id, display_name=optional(text, message.get("from")))
 
 
 def _time_of(message: dict):
     """UTC from `date_unixtime`; the zone-less local `date` only when that is missing."""
     unix = message.get("date_unixtime")
     if unix not in (None, ""):
-        moment = _optional(from_epoch, unix)
+        moment = optional(from_epoch, unix)
         if moment is not None:
             return moment
-    return _optional(iso_time, message.get("date"))
+    return optional(iso_time, message.get("date"))
 
 
 def _text_of(message: dict) -> str | None:
@@ -294,7 +256,7 @@ def _mentions(entities: list[dict]) -> list[str]:
         if kind == "mention" and isinstance(entity.get("text"), str):
             mentions.append(entity["text"])
         elif kind == "mention_name":
-            user_id = _optional(text, entity.get("user_id"))
+            user_id = optional(text, entity.get("user_id"))
             if user_id is not None:
                 mentions.append(f"user{user_id}")
     return mentions
@@ -303,7 +265,7 @@ def _mentions(entities: list[dict]) -> list[str]:
 def _forward_source(message: dict) -> str | None:
     """Whose message this copies: the original's id when the export gives it, else its name."""
     for key in ("forwarded_from_id", "forwarded_from", "saved_from"):
-        source = _optional(text, message.get(key))
+        source = optional(text, message.get(key))
         if source:
             return source
     return None
@@ -318,11 +280,3 @@ def _forward_ref(source: str, body: str | None, message: dict) -> str | None:
             return None
         fingerprint = ",".join(media)
     return f"forward:{source}:{fingerprint}"
-
-
-def _optional(convert, value):
-    """An optional field: a value of the wrong type is dropped, never the whole message."""
-    try:
-        return convert(value)
-    except BadRecord:
-        return None

@@ -1,4 +1,4 @@
-"""What the Twitter v1.1 and v2 readers share: lenient optional fields, tweet text as the
+"""What the Twitter v1.1 and v2 readers share: fast optional fields, tweet text as the
 user wrote it, the client name, status links, entity lists and how a file is opened.
 
 Both API versions escape `&`, `<` and `>` in tweet text, wrap links in t.co and describe
@@ -10,30 +10,20 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
 
-from inconcert.ingest.fields import BadRecord, boolean, integer, text
+from inconcert.ingest.fields import as_dict, as_list, boolean, integer, optional, text
 from inconcert.ingest.sources import ByteCounter, Record, json_document, json_records, open_binary
 
 PLATFORM = "twitter"
-T = TypeVar("T")
 
 _ANCHOR = re.compile(r"<a\b[^>]*>(.*?)</a>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 # A t.co link to the tweet's own photo or video (v2 lists these among `entities.urls`).
 _MEDIA_LINK = re.compile(r"^https?://(?:mobile\.)?(?:twitter|x)\.com/[^/]+/status/\d+/(?:photo|video)/\d+/?$")
 _SNIFF_BYTES = 1 << 16
-
-
-def optional(convert: Callable[[object], T | None], value: object) -> T | None:
-    """An optional field: an odd value becomes None instead of costing the whole record."""
-    try:
-        return convert(value)
-    except BadRecord:
-        return None
 
 
 def optional_text(value: object) -> str | None:
@@ -45,20 +35,13 @@ def optional_text(value: object) -> str | None:
 
 
 def optional_integer(value: object) -> int | None:
+    """`optional(integer, value)`, an int checked first (counts in every user object)."""
     return value if type(value) is int else optional(integer, value)
 
 
 def optional_boolean(value: object) -> bool | None:
+    """`optional(boolean, value)`, a bool checked first (flags in every user object)."""
     return value if type(value) is bool else optional(boolean, value)
-
-
-def as_dict(value: object) -> dict:
-    """A nested object, or an empty one when the field is missing or of another type."""
-    return value if isinstance(value, dict) else {}
-
-
-def as_list(value: object) -> list:
-    return value if isinstance(value, list) else []
 
 
 def tweet_text(value: object) -> str | None:

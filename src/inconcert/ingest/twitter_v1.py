@@ -12,24 +12,20 @@ API escapes `&`, `<` and `>` in text; they are unescaped so text is what the use
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from inconcert.ingest.fields import BadRecord, required_text, twitter_v1_time
+from inconcert.ingest.fields import BadRecord, as_dict, as_list, optional, required_text, twitter_v1_time
 from inconcert.ingest.shares import SharedPost
 from inconcert.ingest.sources import ByteCounter, Malformed, Record
 from inconcert.ingest.staging import Embedded, Row, Staging
 from inconcert.ingest.twitter_common import (
     PLATFORM,
-    as_dict,
-    as_list,
     client_name,
     entity_strings,
     first_string,
     json_payloads,
     kind_and_ref,
-    optional,
     optional_boolean,
     optional_integer,
     optional_text,
@@ -47,7 +43,6 @@ STREAM_NOTICES = frozenset(
         "warning", "event", "friends", "friends_str", "for_user", "control",
     }
 )
-_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 
 
 def read(path: Path, staging: Staging, on_bytes: ByteCounter | None = None) -> None:
@@ -131,7 +126,7 @@ def _shared_post(tweet: dict, author: Account) -> SharedPost:
         platform=PLATFORM,
         post_id=post_id,
         account_id=author.account_id,
-        ts=created_at(tweet.get("created_at")),
+        ts=optional(twitter_v1_time, tweet.get("created_at")),
         text=tweet_text(extended.get("full_text") or tweet.get("full_text") or tweet.get("text")),
         lang=optional_text(tweet.get("lang")),
         kind=kind,
@@ -183,7 +178,7 @@ def _account(user: dict) -> Account:
         account_id=_user_id(user),
         handle=optional_text(user.get("screen_name")),
         display_name=optional_text(user.get("name")),
-        created_at=created_at(user.get("created_at")),
+        created_at=optional(twitter_v1_time, user.get("created_at")),
         followers=optional_integer(user.get("followers_count")),
         following=optional_integer(user.get("friends_count")),
         posts_count=optional_integer(user.get("statuses_count")),
@@ -196,16 +191,3 @@ def _account(user: dict) -> Account:
         location=optional_text(user.get("location")),
         url=profile_url(user),
     )
-
-
-def created_at(value: object) -> dt.datetime | None:
-    """The API's `Wed Oct 10 20:19:24 +0000 2018`, read directly: `strptime` would be most
-    of the reader's time. Anything else goes to the general (strict) converter."""
-    parts = value.split() if type(value) is str else ()
-    if len(parts) == 6 and parts[4] == "+0000" and parts[1] in _MONTHS:
-        try:
-            hour, minute, second = parts[3].split(":")
-            return dt.datetime(int(parts[5]), _MONTHS[parts[1]], int(parts[2]), int(hour), int(minute), int(second))
-        except ValueError:
-            pass
-    return optional(twitter_v1_time, value)

@@ -16,27 +16,23 @@ and `>` come escaped in text and are unescaped.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
 
-from inconcert.ingest.fields import BadRecord, iso_time, required_text
+from inconcert.ingest.fields import BadRecord, as_dict, as_list, iso_time, optional, required_text
 from inconcert.ingest.shares import SharedPost
 from inconcert.ingest.sources import ByteCounter, Malformed, Record
 from inconcert.ingest.staging import Embedded, Row, Staging
 from inconcert.ingest.twitter_common import (
     PLATFORM,
-    as_dict,
-    as_list,
     client_name,
     entity_strings,
     first_string,
     json_payloads,
     kind_and_ref,
-    optional,
     optional_boolean,
     optional_integer,
     optional_text,
@@ -215,7 +211,7 @@ def _shared_post(tweet: dict, post_id: str, author: Account) -> SharedPost:
         platform=PLATFORM,
         post_id=post_id,
         account_id=author.account_id,
-        ts=created_at(tweet.get("created_at")),
+        ts=optional(iso_time, tweet.get("created_at")),
         text=tweet_text(as_dict(tweet.get("note_tweet")).get("text") or tweet.get("text")),
         lang=optional_text(tweet.get("lang")),
         kind=kind,
@@ -259,7 +255,7 @@ def _account(account_id: str, profile: dict | None) -> Account:
         account_id=account_id,
         handle=optional_text(user.get("username")),
         display_name=optional_text(user.get("name")),
-        created_at=created_at(user.get("created_at")),
+        created_at=optional(iso_time, user.get("created_at")),
         followers=optional_integer(metrics.get("followers_count")),
         following=optional_integer(metrics.get("following_count")),
         posts_count=optional_integer(metrics.get("tweet_count")),
@@ -270,14 +266,3 @@ def _account(account_id: str, profile: dict | None) -> Account:
         location=optional_text(user.get("location")),
         url=profile_url(user),
     )
-
-
-def created_at(value: object) -> dt.datetime | None:
-    """The API's `2022-11-20T10:15:30.000Z`, read directly (millions of these make the
-    general converter's regular expressions count); anything else goes to that converter."""
-    if type(value) is str and len(value) == 24 and value[19] == "." and value[23] == "Z":
-        try:
-            return dt.datetime.fromisoformat(value[:19]).replace(microsecond=int(value[20:23]) * 1000)
-        except ValueError:
-            pass
-    return optional(iso_time, value)
