@@ -7,6 +7,8 @@ import gzip
 import io
 import time
 
+import zstandard
+
 import pytest
 
 from inconcert.ingest.sources import (
@@ -100,3 +102,33 @@ def test_one_line_keeps_the_first_line_of_a_parser_message():
     )
     assert one_line(ValueError("two  spaces\tand a tab")) == "two spaces and a tab"
     assert one_line(EOFError()) == "EOFError"
+
+
+def long_window_zstd(data: bytes) -> bytes:
+    """Compressed like Pushshift's dumps: a 1 GiB window declared in the frame, which
+    zstandard's default decompressor (and DuckDB) refuse."""
+    params = zstandard.ZstdCompressionParameters.from_level(19, window_log=30, enable_ldm=True, write_content_size=False)
+    buffer = io.BytesIO()
+    with zstandard.ZstdCompressor(compression_params=params).stream_writer(buffer, closefd=False) as writer:
+        writer.write(data)
+    return buffer.getvalue()
+
+
+def test_long_window_zstd_is_read(tmp_path):
+    lines = b"".join(b'{"id": %d}\n' % i for i in range(500))
+    blob = long_window_zstd(lines)
+    with pytest.raises(zstandard.ZstdError):
+        zstandard.ZstdDecompressor().stream_reader(io.BytesIO(blob)).read()
+    path = tmp_path / "dump.jsonl.zst"
+    path.write_bytes(blob)
+    records = list(json_records(path))
+    assert [payload["id"] for _, payload in records] == list(range(500))
+
+
+def test_long_window_zstd_ingests_like_the_plain_file(tmp_path):
+    from conftest import DATA, ingest, summary_counts
+
+    plain = DATA / "bluesky" / "jetstream.jsonl"
+    packed = tmp_path / "jetstream.jsonl.zst"
+    packed.write_bytes(long_window_zstd(plain.read_bytes()))
+    assert summary_counts(ingest(tmp_path / "a", "bluesky", plain)) == summary_counts(ingest(tmp_path / "b", "bluesky", packed))
