@@ -55,10 +55,32 @@ def read(path: Path, staging: Staging, on_bytes=None) -> None:
 def _read(path: Path, staging: Staging) -> None:
     con = staging.con
     source, from_duckdb_csv = _source(path)
-    if from_duckdb_csv and not _duckdb_parses(con, source):
+    candidates = _candidates_sql(path, con, source)
+    good = "account_id IS NOT NULL AND content_id IS NOT NULL AND object_id IS NOT NULL AND ts IS NOT NULL"
+    counts = _counts(con, candidates, good, on_cursor=from_duckdb_csv)
+    if counts is None:  # DuckDB's CSV reader gave up on this file
         source, from_duckdb_csv = _load_with_python_csv(path, staging), False
-    con.execute(f"CREATE OR REPLACE TEMP VIEW action_rows AS SELECT * FROM {source}")
-    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE action_rows)").fetchall())
+        candidates = _candidates_sql(path, con, source)
+        counts = _counts(con, candidates, good, on_cursor=False)
+    total, bad = counts
+    con.execute(f"CREATE OR REPLACE TEMP VIEW action_candidates AS {candidates}")
+    if bad:
+        _quarantine_bad_values(staging, good)
+    inserted = con.execute(
+        f"INSERT INTO actions SELECT {', '.join(ACTIONS.columns)} FROM action_candidates c "
+        f"WHERE {good}{_not_already_there(con)}"
+    ).fetchone()[0]
+    if from_duckdb_csv:
+        _quarantine_csv_rejects(staging)
+    staging.count_direct(records=total - bad, actions=inserted)
+    con.execute("DROP VIEW action_candidates")
+    con.execute("DROP TABLE IF EXISTS python_csv_rows")
+
+
+def _candidates_sql(path: Path, con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """The file's rows as canonical action columns plus what quarantine needs. No window
+    functions: this must stream (flat memory, parallel scan)."""
+    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})").fetchall())
     missing = [c for c in REQUIRED if c not in types]
     if missing:
         raise UnusableFile(
@@ -70,46 +92,29 @@ def _read(path: Path, staging: Staging) -> None:
     kind_given = "lower(trim(CAST(kind AS VARCHAR)))" if "kind" in types else "NULL"
     platform = "CAST(platform AS VARCHAR)" if "platform" in types else "'unknown'"
     line = "_line" if "_line" in types else "NULL"
-    ids = {c: f"nullif(CAST({c} AS VARCHAR), '')" for c in ("object_id", "account_id", "content_id")}  # ids exactly as given
-    # No window functions here: this view must stream (flat memory, parallel scan).
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP VIEW action_candidates AS
+    ids = {c: f"nullif(CAST({c} AS VARCHAR), '')" for c in ("object_id", "account_id", "content_id")}  # as given
+    return f"""
         SELECT {platform} AS platform, {ids['account_id']} AS account_id, {ids['content_id']} AS content_id,
                {ids['object_id']} AS object_id, {kind} AS kind, {ts} AS ts,
                CAST(timestamp_share AS VARCHAR) AS raw_ts, {line} AS line
-        FROM (SELECT *, {seconds} AS seconds, {kind_given} AS kind_given FROM action_rows)
-        """
-    )
-    good = "account_id IS NOT NULL AND content_id IS NOT NULL AND object_id IS NOT NULL AND ts IS NOT NULL"
-    total, bad = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE NOT ({good})) FROM action_candidates"
-    ).fetchone()
-    if bad:
-        _quarantine_bad_values(staging, good)
-    inserted = con.execute(
-        f"INSERT INTO actions SELECT {', '.join(ACTIONS.columns)} FROM action_candidates c "
-        f"WHERE {good}{_not_already_there(con)}"
-    ).fetchone()[0]
-    if from_duckdb_csv:
-        _quarantine_csv_rejects(staging)
-    staging.count_direct(records=total - bad, actions=inserted)
-    con.execute("DROP VIEW action_candidates")
-    con.execute("DROP VIEW action_rows")
-    con.execute("DROP TABLE IF EXISTS python_csv_rows")
+        FROM (SELECT *, {seconds} AS seconds, {kind_given} AS kind_given FROM {source})
+    """
 
 
-def _duckdb_parses(con: duckdb.DuckDBPyConnection, source: str) -> bool:
-    """Whether DuckDB's CSV reader gets through the whole file. It is tried on a separate
-    cursor because a failed statement would abort the ingest's transaction."""
+def _counts(con: duckdb.DuckDBPyConnection, candidates: str, good: str, on_cursor: bool) -> tuple[int, int] | None:
+    """(rows, rows with bad values). On DuckDB's CSV reader this pass also tells whether the
+    reader gets through the file at all (None when not); it runs on a separate cursor
+    because a failed statement would abort the ingest's transaction."""
+    query = f"SELECT count(*), count(*) FILTER (WHERE NOT ({good})) FROM ({candidates})"
+    if not on_cursor:
+        return con.execute(query).fetchone()
     cursor = con.cursor()
     try:
-        cursor.execute(f"SELECT count(*) FROM {source}").fetchone()
-        return True
+        return cursor.execute(query).fetchone()
     except _OUR_OWN_FAULTS:
         raise
     except duckdb.Error:
-        return False
+        return None
     finally:
         cursor.close()
 
@@ -209,11 +214,17 @@ def _time_expressions(column: str, column_type: str) -> tuple[str, str]:
     if column_type in ("BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UBIGINT", "UINTEGER", "HUGEINT"):
         seconds = f"CAST({column} AS BIGINT)"
         return seconds, f"CASE WHEN abs(seconds) <= {_MAX_EPOCH_SECONDS} THEN make_timestamp(seconds * 1000000) END"
-    seconds = f"coalesce(try_cast({column} AS DECIMAL(38, 6)), try_cast(try_cast({column} AS DOUBLE) AS DECIMAL(38, 6)))"
-    parsed = f"try_cast(CAST({column} AS VARCHAR) AS TIMESTAMP)"
+    # Whole seconds (the usual case) take the integer cast; DuckDB would round "1.5" to 2
+    # there, so anything with a point or an exponent takes the exact DECIMAL route.
+    text = f"CAST({column} AS VARCHAR)"
+    seconds = (
+        f"CASE WHEN contains({text}, '.') OR contains({text}, 'e') OR contains({text}, 'E') "
+        f"THEN coalesce(try_cast({text} AS DECIMAL(38, 6)), try_cast(try_cast({text} AS DOUBLE) AS DECIMAL(38, 6))) "
+        f"ELSE try_cast({text} AS BIGINT) END"
+    )
     return seconds, (
         f"CASE WHEN abs(seconds) <= {_MAX_EPOCH_SECONDS} THEN make_timestamp(CAST(seconds * 1000000 AS BIGINT)) "
-        f"WHEN seconds IS NULL THEN {parsed} END"
+        f"WHEN seconds IS NULL THEN try_cast({text} AS TIMESTAMP) END"
     )
 
 
