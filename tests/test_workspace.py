@@ -8,6 +8,7 @@ from conftest import DATA, assert_clean_exit, ingest, run_cli
 from inconcert import __version__
 from inconcert.ingest import FORMATS
 from inconcert.store.schema import SCHEMA_VERSION
+from inconcert.store.workspace import Workspace
 
 
 def test_version():
@@ -59,3 +60,17 @@ def test_workspace_that_is_a_file_is_exit_2(tmp_path):
 def test_status_on_missing_workspace_is_exit_2(tmp_path):
     run = run_cli("status", "--workspace", tmp_path / "none")
     assert_clean_exit(run, 2)
+
+
+def test_memory_limit_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCONCERT_MEMORY_LIMIT", "300MB")
+    with Workspace.open(tmp_path / "ws") as ws:
+        limit = ws.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert limit.replace(" ", "").upper() in ("300.0MB", "286.1MIB", "300MB")
+
+
+def test_bad_memory_limit_is_exit_2(tmp_path, monkeypatch):
+    monkeypatch.setenv("INCONCERT_MEMORY_LIMIT", "lots")
+    run = ingest(tmp_path / "ws", "actions", DATA / "actions" / "actions.parquet")
+    assert_clean_exit(run, 2)
+    assert "INCONCERT_MEMORY_LIMIT" in run.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ from inconcert.errors import UserError
 from inconcert.store.schema import ALL_TABLES, SCHEMA_VERSION
 
 DATABASE_NAME = "inconcert.duckdb"
+MEMORY_LIMIT_VARIABLE = "INCONCERT_MEMORY_LIMIT"  # e.g. "2GB"; DuckDB's default is 80% of RAM
 DEFAULT_WORKSPACE = Path("inconcert-workspace")
 
 # Upgrades from version N to N+1, keyed by N. Each runs inside the opening transaction.
@@ -44,6 +46,7 @@ class Workspace:
             tmp.mkdir(exist_ok=True)
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
+        _apply_memory_limit(con)
         # Big inserts stream without buffering for order; results that need an order say ORDER BY.
         con.execute("SET preserve_insertion_order = false")
         con.execute(f"SET temp_directory = '{_sql_string(str(tmp))}'")
@@ -140,6 +143,17 @@ def _connect(database: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
                 f"--workspace {database.parent}: {database.name} is not a readable inconcert database "
                 f"({str(error).splitlines()[0]})."
             ) from None
+
+
+def _apply_memory_limit(con: duckdb.DuckDBPyConnection) -> None:
+    """INCONCERT_MEMORY_LIMIT caps DuckDB's memory; beyond it work spills to WS/.tmp."""
+    limit = os.environ.get(MEMORY_LIMIT_VARIABLE)
+    if not limit:
+        return
+    try:
+        con.execute(f"SET memory_limit = '{_sql_string(limit)}'")
+    except duckdb.Error:
+        raise UserError(f"{MEMORY_LIMIT_VARIABLE}={limit}: not a memory size such as 2GB or 500MB.") from None
 
 
 def _sql_string(value: str) -> str:
