@@ -84,8 +84,9 @@ def detect(workspace: Workspace, params: CoordinationParams) -> CoordinationSumm
             min_participation=params.min_participation,
             max_object_accounts=params.max_object_accounts,
         )
-        for name, sql in plan.statements():
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        for name, sql, materialise in plan.statements():
+            kind_of_object = "TABLE" if materialise else "VIEW"
+            con.execute(f"CREATE OR REPLACE TEMP {kind_of_object} {name} AS {sql}")
         fast_counts = _fast_pairs(con, plan, params.fast_window)
         con.execute(f"CREATE OR REPLACE TEMP TABLE edges_by_kind AS {edges_by_kind_sql()}")
         _store_edges(con, kinds, fast_counts, params.edge_percentile)

@@ -29,6 +29,13 @@ def edges_by_kind_sql() -> str:
 
 def edges_sql(kinds: list[str]) -> str:
     """Layers summed per account pair, with one `weight_<kind>` column per kind present."""
+    if len(kinds) == 1:  # one layer: its rows are already one per account pair
+        return f"""
+            SELECT account_a, account_b, weight, n_objects, weight_ab, weight_ba,
+                   CAST(total_delta_us AS DOUBLE) / weight / {MICROS} AS mean_time_delta,
+                   kind AS kinds, first_us, last_us, weight AS "weight_{kinds[0]}"
+            FROM edges_by_kind
+        """
     per_kind = ", ".join(
         f"sum(CASE WHEN kind = '{kind}' THEN weight ELSE 0 END) AS \"weight_{kind}\"" for kind in kinds
     )

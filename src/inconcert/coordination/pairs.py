@@ -30,17 +30,17 @@ class PairingPlan:
     min_participation: int
     max_object_accounts: int | None
 
-    def statements(self) -> list[tuple[str, str]]:
-        """(name, SELECT) pairs; each result is materialised as a table of that name."""
+    def statements(self) -> list[tuple[str, str, bool]]:
+        """(name, SELECT, materialise) triples: each result becomes a table of that name, or
+        a view where copying would only cost time."""
         bucket = max(self.window_us, 1)
-        steps = [
-            ("active_shares", self._prefilter()),
-            ("viral_objects", self._viral_objects()),
-            ("bucketed_shares", self._bucketed(bucket)),
-            ("candidate_pairs", self._pairs()),
-            ("evidence", self.participation_filter("candidate_pairs")),
+        return [
+            ("active_shares", self._prefilter(), self.min_participation > 1),
+            ("viral_objects", self._viral_objects(), True),
+            ("bucketed_shares", self._bucketed(bucket), True),
+            ("candidate_pairs", self._pairs(), True),
+            ("evidence", self.participation_filter("candidate_pairs"), True),
         ]
-        return steps
 
     def _prefilter(self) -> str:
         """Accounts with fewer than min_participation rows take no part (CooRTweet's pre-filter)."""
