@@ -31,8 +31,9 @@ PEER_VENV = WORK / "cnt-1.5.2"
 EDGES_PER_REPLICA = 6206
 
 
-def replicate(k: int) -> tuple[Path, Path]:
-    """The sample k times with suffixed ids: as Parquet for inconcert, as the toolkit's CSV."""
+def replicate(k: int, peer_input: bool) -> tuple[Path, Path]:
+    """The sample k times with suffixed ids: as Parquet for inconcert, and as the toolkit's
+    CSV when the peer runs."""
     parquet, cnt_csv = WORK / f"russian_x{k}.parquet", WORK / f"russian_x{k}_cnt.csv"
     con = duckdb.connect()
     replicated = f"""
@@ -42,7 +43,7 @@ def replicate(k: int) -> tuple[Path, Path]:
     """
     if not parquet.exists():
         con.execute(f"COPY ({replicated}) TO '{parquet}' (FORMAT parquet)")
-    if not cnt_csv.exists():
+    if peer_input and not cnt_csv.exists():
         con.execute(
             f"""COPY (SELECT content_id AS message_id, account_id AS user_id, account_id AS username,
                              object_id AS repost_id, '' AS reply_id, '' AS message,
@@ -99,7 +100,7 @@ def main() -> None:
         raise SystemExit(f"{RUSSIAN} is missing: it sits in ../shared/data beside the project")
     WORK.mkdir(exist_ok=True)
     k = args.replicas
-    parquet, cnt_csv = replicate(k)
+    parquet, cnt_csv = replicate(k, peer_input=not args.skip_peer)
     rows = duckdb.connect().execute(f"SELECT count(*) FROM '{parquet}'").fetchone()[0]
     print(f"Russian sample x{k}: {rows:,} rows, W = 60 s, co-retweet")
     ours, peak_mb, edges = run_inconcert(parquet, k)

@@ -41,12 +41,17 @@ def write_actions_csv(path: Path, rows: int, seed: int) -> None:
         out.write("o1,,broken,1600000000,retweet\n")
 
 
-def start_ingest(workspace: Path, *files: Path, fmt: str = "actions") -> subprocess.Popen:
-    return subprocess.Popen(
+def kill_ingest_after(seconds: float, workspace: Path, *files: Path, fmt: str = "actions") -> None:
+    """Start `inconcert ingest` and SIGKILL it after `seconds` (if it is still running)."""
+    process = subprocess.Popen(
         [sys.executable, "-m", "inconcert.cli", "ingest", "--workspace", str(workspace), "--format", fmt,
          *map(str, files)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    time.sleep(seconds)
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -68,11 +73,7 @@ def clean_content(inputs, tmp_path_factory) -> dict[str, str]:
 @pytest.mark.parametrize("kill_after", [0.3, 0.9, 1.6, 2.4])
 def test_killed_ingest_then_rerun_equals_clean_run(inputs, clean_content, tmp_path, kill_after):
     workspace = tmp_path / "ws"
-    process = start_ingest(workspace, *inputs)
-    time.sleep(kill_after)
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_ingest_after(kill_after, workspace, *inputs)
     assert_clean_exit(ingest(workspace, "actions", *inputs))
     assert workspace_content(workspace) == clean_content
 
@@ -80,19 +81,15 @@ def test_killed_ingest_then_rerun_equals_clean_run(inputs, clean_content, tmp_pa
 def test_killed_twice_then_rerun_equals_clean_run(inputs, clean_content, tmp_path):
     workspace = tmp_path / "ws"
     for delay in (0.8, 1.5):
-        process = start_ingest(workspace, *inputs)
-        time.sleep(delay)
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_ingest_after(delay, workspace, *inputs)
     assert_clean_exit(ingest(workspace, "actions", *inputs))
     assert workspace_content(workspace) == clean_content
 
 
 @pytest.fixture(scope="module")
 def scenario_files(tmp_path_factory) -> list[Path]:
-    """Twitter v2 pages and a Telegram export: the staged (Python) ingest path, with
-    embedded originals and accounts merged across files."""
+    """Twitter v2 pages: the staged (Python) ingest path, with embedded originals and
+    accounts merged across records."""
     from inconcert.simulate import write_scenario
 
     manifest = write_scenario(tmp_path_factory.mktemp("scenario"), seed=11, scale=2.0)
@@ -104,10 +101,6 @@ def test_killed_staged_ingest_then_rerun_equals_clean_run(scenario_files, tmp_pa
     clean = tmp_path / "clean"
     assert_clean_exit(ingest(clean, "twitter-v2", *scenario_files))
     workspace = tmp_path / "ws"
-    process = start_ingest(workspace, *scenario_files, fmt="twitter-v2")
-    time.sleep(kill_after)
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    kill_ingest_after(kill_after, workspace, *scenario_files, fmt="twitter-v2")
     assert_clean_exit(ingest(workspace, "twitter-v2", *scenario_files))
     assert workspace_content(workspace) == workspace_content(clean)
