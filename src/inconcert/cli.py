@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, List, Optional
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
@@ -261,6 +262,13 @@ def main() -> None:
     except UserError as error:
         typer.echo(f"inconcert: {error}", err=True)
         sys.exit(2)
+    except duckdb.OutOfMemoryException:
+        typer.echo(
+            "inconcert: ran out of memory; set INCONCERT_MEMORY_LIMIT (e.g. 4GB) so DuckDB spills to disk, "
+            "or narrow the work (--kind, --max-object-accounts).",
+            err=True,
+        )
+        sys.exit(1)
     except KeyboardInterrupt:
         typer.echo("inconcert: interrupted; the workspace keeps only what was complete.", err=True)
         sys.exit(130)
