@@ -20,6 +20,7 @@ from inconcert.ingest import FORMATS, formats_help
 from inconcert.store.workspace import DEFAULT_WORKSPACE, Workspace
 
 if TYPE_CHECKING:
+    from inconcert.ingest.pipeline import IngestReport
     from inconcert.simulate.scenario import Manifest
 
 app = typer.Typer(
@@ -80,18 +81,23 @@ def ingest(
     from inconcert.ingest import reader_module
 
     reader_module(format)
-    expand_paths(paths)  # missing files are reported before the workspace is touched
+    files = expand_paths(paths)  # missing files are reported before the workspace is touched
     with Workspace.open(workspace) as ws, _progress(quiet) as hook:
-        report = run_ingest(ws, format, paths, hook)
+        report = run_ingest(ws, format, files, hook)
     if not quiet:
-        for result in report.files:
-            if result.skipped:
-                stderr.print(f"{result.path}: already ingested, skipped", markup=False, highlight=False, soft_wrap=True)
+        report_skipped(report)
     typer.echo(report.summary())
     if report.errors:
         for message in report.errors:
             typer.echo(message, err=True)
         raise typer.Exit(2)
+
+
+def report_skipped(report: IngestReport) -> None:
+    """One unwrapped stderr line per file that was ingested before, so scripts can grep it."""
+    for result in report.files:
+        if result.skipped:
+            typer.echo(f"{result.path}: already ingested, skipped", err=True)
 
 
 @app.command(help="Show what a workspace holds: table sizes and the files ingested.")
@@ -174,9 +180,7 @@ def demo(workspace: Path = WorkspaceOption, quiet: bool = QuietOption) -> None:
             raise typer.Exit(1)
         if not quiet:
             for _, report in run.ingests:
-                for result in report.files:
-                    if result.skipped:
-                        typer.echo(f"{result.path}: already ingested, skipped", err=True)
+                report_skipped(report)
             print_workspace_summary(ws)
             print_clusters(ws)
     if not quiet:

@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass, replace
 import pyarrow as pa
 
 from inconcert.coordination.clusters import find_communities
-from inconcert.coordination.edges import MICROS, edges_by_kind_sql, edges_sql
-from inconcert.coordination.pairs import PairingPlan
+from inconcert.coordination.edges import edges_by_kind_sql, edges_sql
+from inconcert.coordination.pairs import MICROS, PairingPlan
 from inconcert.coordination.window import estimate_window
 from inconcert.errors import UserError
 from inconcert.ingest.actions import KINDLESS
@@ -163,11 +163,11 @@ def _store_edges(con, kinds: list[str], fast: bool, percentile: float) -> None:
 
 def _store_evidence(con) -> None:
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE coordination_evidence AS
         SELECT kind, object_id, account_a, account_b, content_a, content_b,
                make_timestamp(t_a) AS ts_a, make_timestamp(t_b) AS ts_b,
-               CAST(abs(t_b - t_a) AS DOUBLE) / 1000000 AS delta_seconds
+               CAST(abs(t_b - t_a) AS DOUBLE) / {MICROS} AS delta_seconds
         FROM evidence
         ORDER BY account_a, account_b, ts_a, ts_b, kind, object_id, content_a, content_b
         """

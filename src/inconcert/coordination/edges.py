@@ -8,7 +8,8 @@ count is the sum of the per-kind counts and `weight_<kind>` keeps each layer's w
 
 from __future__ import annotations
 
-MICROS = 1_000_000
+from inconcert.coordination.pairs import MICROS
+
 
 
 def edges_by_kind_sql() -> str:

@@ -9,7 +9,8 @@ of those, and 1 s when that median is 0 (as in CooRnet).
 
 from __future__ import annotations
 
-MICROS = 1_000_000
+from inconcert.coordination.pairs import MICROS
+
 
 
 def estimate_window_sql(q: float = 0.1, p: float = 0.5) -> str:
