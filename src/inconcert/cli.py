@@ -229,7 +229,8 @@ def coordination(
     max_object_accounts: Optional[int] = typer.Option(None, "--max-object-accounts", help="Set aside objects shared by more accounts than this (listed in viral_objects.csv)."),
     fast_window: Optional[float] = typer.Option(None, "--fast-window", help="Also count pairs within this narrower window (weight_fast)."),
     edge_percentile: float = typer.Option(0.5, "--edge-percentile", help="Mark edges above this quantile of weights (above_percentile)."),
-    engine: str = typer.Option("duckdb", "--engine", help="duckdb (default)."),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (default, embedded) or spark (pyspark; local[*] unless --spark-master)."),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master", envvar="INCONCERT_SPARK_MASTER", help="Spark master URL for --engine spark (local[*], yarn, spark://host:7077, k8s://...)."),
     graph_files: bool = typer.Option(True, "--graph-files/--no-graph-files", help="Write network.graphml and network.gexf."),
     workspace: Path = WorkspaceOption,
     quiet: bool = QuietOption,
@@ -237,16 +238,20 @@ def coordination(
     from inconcert.coordination.detect import CoordinationParams, detect
     from inconcert.coordination.exports import write_outputs
 
-    if engine != "duckdb":
-        raise UserError(f"--engine {engine}: only duckdb is available in this version.")
+    from inconcert.engines import open_engine
+
     params = CoordinationParams(
         window=_window(window), kind=kind, min_participation=min_participation,
         max_object_accounts=max_object_accounts, fast_window=fast_window, edge_percentile=edge_percentile,
     )
     params.validate()
-    with Workspace.open(workspace) as ws:
-        summary = detect(ws, params)
-        write_outputs(ws.con, out, graph_files=graph_files)
+    runner = open_engine(engine, workspace_path=workspace, spark_master=spark_master)
+    try:
+        with Workspace.open(workspace) as ws:
+            summary = detect(ws, params, engine=runner)
+            write_outputs(ws.con, out, graph_files=graph_files)
+    finally:
+        runner.close()
     if not quiet:
         stderr.print(
             f"window {summary.window:g} s, kinds {', '.join(summary.kinds)}: {summary.shares} shares, "
@@ -256,6 +261,114 @@ def coordination(
     typer.echo(
         f"{summary.edges} edges between {summary.accounts} accounts in {summary.clusters} clusters; "
         f"flagged {summary.flagged_accounts} accounts in {summary.flagged_clusters} clusters; wrote {out}"
+    )
+
+
+@app.command(
+    help="Find persuasion-technique spans in article<ID>.txt files (the PTC layout of SemEval-2020 task 11).\n\n"
+    "Without --spans, writes one line per span found: ID, technique, start, end (tab-separated). With --spans "
+    "TEMPLATE (lines ID, ?, start, end), writes the template's lines with ? replaced by the technique. "
+    "See docs/techniques.md.",
+)
+def techniques(
+    articles: Path = typer.Option(..., "--articles", help="Folder of article<ID>.txt files.", show_default=False),
+    out: Path = typer.Option(..., "--out", "-o", help="File to write the tab-separated lines to.", show_default=False),
+    spans: Optional[Path] = typer.Option(None, "--spans", help="Template of given spans (ID, ?, start, end) to label instead of finding spans."),
+    quiet: bool = QuietOption,
+) -> None:
+    from inconcert.text.techniques.corpus import run_techniques
+
+    run = run_techniques(articles, out, spans)
+    what = "labelled" if run.mode == "template" else "found"
+    typer.echo(f"{what} {run.n_lines} technique spans in {run.n_articles} articles; wrote {out}")
+
+
+@app.command(help="Write one self-contained HTML report (opens offline) of everything in the workspace; runs missing analyses with defaults. See docs/report.md.")
+def report(
+    out: Path = typer.Option(..., "--out", "-o", help="The HTML file to write.", show_default=False),
+    workspace: Path = WorkspaceOption,
+    quiet: bool = QuietOption,
+) -> None:
+    from inconcert.report.html import write_report
+
+    summary = write_report(workspace, out)
+    if not quiet and summary.ran:
+        stderr.print(f"ran with default settings: {', '.join(summary.ran)}", markup=False, highlight=False)
+    for analysis, reason in summary.failed.items():
+        typer.echo(f"inconcert: the {analysis} analysis could not run, its section says so: {reason}", err=True)
+    shown = f"{summary.nodes} accounts and {summary.edges} links"
+    if summary.edges < summary.total_edges:
+        shown += f" (the strongest of {summary.total_edges} links)"
+    typer.echo(f"wrote {out} ({summary.size / 1e6:.1f} MB; network of {shown})")
+
+
+@app.command(help="Serve the workspace (read-only) as a local web app with filters, search and a JSON API. See docs/report.md.")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; anything but loopback requires the printed token."),
+    port: int = typer.Option(8765, "--port", help="TCP port."),
+    workspace: Path = WorkspaceOption,
+    quiet: bool = QuietOption,
+) -> None:
+    from inconcert.web.server import serve as run_server
+
+    run_server(workspace, host, port, announce=typer.echo, quiet=quiet)
+
+
+@app.command(help="Account and time signals: creation bursts, hashtag/link/domain volume bursts, bot-likeness, synchronised pairs. See docs/signals.md.")
+def signals(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for creation_bursts.csv, accounts.csv, volume_bursts.csv, sync_pairs.csv, parameters.json.", show_default=False),
+    fdr: float = typer.Option(0.01, "--fdr", help="False discovery rate for every burst and synchronised pair."),
+    min_burst_accounts: int = typer.Option(5, "--min-burst-accounts", help="Fewest accounts created in one period for a creation burst."),
+    min_burst_posts: int = typer.Option(10, "--min-burst-posts", help="Fewest posts in one period for a volume burst."),
+    sync_bin: int = typer.Option(600, "--sync-bin", help="Seconds per activity bin for synchronised pairs."),
+    workspace: Path = WorkspaceOption,
+    quiet: bool = QuietOption,
+) -> None:
+    from inconcert.signals import SignalsParams, run_signals
+    from inconcert.signals.exports import check_out_folder, write_outputs
+
+    params = SignalsParams(fdr=fdr, min_burst_accounts=min_burst_accounts, min_burst_posts=min_burst_posts, sync_bin_seconds=sync_bin)
+    params.validate()
+    check_out_folder(out)
+    with Workspace.open(workspace) as ws:
+        summary = run_signals(ws, params)
+        write_outputs(ws.con, out)
+    if not quiet:
+        stderr.print(
+            f"{summary.accounts} accounts, {summary.dated_accounts} with a creation date; "
+            f"{summary.high_bot_score} with bot_score >= 0.5",
+            markup=False, highlight=False, soft_wrap=True,
+        )
+    typer.echo(
+        f"{summary.creation_bursts} creation bursts ({summary.accounts_in_bursts} accounts), "
+        f"{summary.volume_bursts} volume bursts, {summary.sync_pairs} synchronised pairs; wrote {out}"
+    )
+
+
+@app.command(help="Competing narratives in the workspace's articles: figures and their sources, attributions, labels, relations, techniques, reused passages and where articles disagree. See docs/text.md.")
+def text(
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for quantities.csv, attributions.csv, labels.csv, relations.csv, techniques.csv, disagreements.csv, reuse.csv.", show_default=False),
+    processes: int = typer.Option(1, "--processes", help="Worker processes for parsing (2 on a 2-core machine for large collections)."),
+    workspace: Path = WorkspaceOption,
+    quiet: bool = QuietOption,
+) -> None:
+    from inconcert.text.run import TextParams, run_text
+
+    params = TextParams(n_process=processes)
+    params.validate()
+    with Workspace.open(workspace) as ws:
+        summary = run_text(ws, out, params)
+    if not quiet:
+        for doc_id, note in summary.unsupported:
+            stderr.print(f"{doc_id}: {note}", markup=False, highlight=False, soft_wrap=True)
+        if summary.techniques_note:
+            stderr.print(f"techniques: {summary.techniques_note}", markup=False, highlight=False, soft_wrap=True)
+    counts = summary.counts
+    typer.echo(
+        f"{summary.analysed} of {summary.documents} articles analysed ({len(summary.unsupported)} in unsupported languages): "
+        f"{counts['text_quantities']} quantities, {counts['text_attributions']} attributions, {counts['text_labels']} labels, "
+        f"{counts['text_relations']} relations, {counts['text_techniques']} technique spans, "
+        f"{counts['text_disagreements']} disagreements; wrote {out}"
     )
 
 

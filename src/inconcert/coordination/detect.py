@@ -12,12 +12,23 @@ import json
 import math
 from dataclasses import asdict, dataclass, replace
 
+import numpy as np
 import pyarrow as pa
 
 from inconcert.coordination.clusters import find_communities
 from inconcert.coordination.edges import edges_by_kind_sql, edges_sql
 from inconcert.coordination.pairs import MICROS, PairingPlan
+from inconcert.coordination.significance import (
+    ALPHA,
+    MIN_EPISODES,
+    benjamini_hochberg,
+    edge_null_sql,
+    episode_length_us,
+    poisson_upper_tail,
+)
 from inconcert.coordination.window import estimate_window
+from inconcert.engines import Engine, Step
+from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import UserError
 from inconcert.ingest.actions import KINDLESS
 from inconcert.ingest.shares import ACTION_KINDS
@@ -25,9 +36,6 @@ from inconcert.store.workspace import Workspace
 
 ANY = "any"
 KIND_CHOICES = (*ACTION_KINDS, ANY)
-# An edge whose two accounts co-shared this many distinct objects within the window is
-# more than a coincidence of two fans of the same viral post (see docs/coordination.md).
-FLAG_MIN_OBJECTS = 3
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,9 @@ class CoordinationSummary:
     viral_objects: int
 
 
-def detect(workspace: Workspace, params: CoordinationParams) -> CoordinationSummary:
+def detect(workspace: Workspace, params: CoordinationParams, engine: Engine | None = None) -> CoordinationSummary:
+    """`engine` runs the pairing and edge aggregation (DuckDB on the workspace when None);
+    everything after runs on the workspace's DuckDB whichever engine paired."""
     params.validate()
     con = workspace.con
     kinds = _layers(con, params.kind)
@@ -83,16 +93,16 @@ def detect(workspace: Workspace, params: CoordinationParams) -> CoordinationSumm
             window_us=round(params.window * MICROS),
             min_participation=params.min_participation,
             max_object_accounts=params.max_object_accounts,
+            fast_window_us=None if params.fast_window is None else round(params.fast_window * MICROS),
         )
-        for name, sql, materialise in plan.statements():
-            kind_of_object = "TABLE" if materialise else "VIEW"
-            con.execute(f"CREATE OR REPLACE TEMP {kind_of_object} {name} AS {sql}")
-        fast_counts = _fast_pairs(con, plan, params.fast_window)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE edges_by_kind AS {edges_by_kind_sql()}")
+        _run_pairing(workspace, plan, engine)
+        fast_counts = plan.fast_window_us is not None
         _store_edges(con, kinds, fast_counts, params.edge_percentile)
         _store_evidence(con)
+        _store_edge_significance(con, plan.window_us)
         _store_viral_objects(con)
         _store_accounts_and_clusters(con)
+        _judge_clusters(con)
         _store_parameters(con, params, kinds)
         summary = _summary(con, params.window, kinds)
         con.execute("COMMIT")
@@ -125,21 +135,11 @@ def _shares_sql(kind: str) -> str:
     """
 
 
-def _fast_pairs(con, plan: PairingPlan, fast_window: float | None) -> bool:
-    """CooRTweet's `flag_speed_share`: the pairs inside a narrower window, re-filtered by
-    participation, counted per edge as `weight_fast`."""
-    if fast_window is None:
-        return False
-    fast_us = round(fast_window * MICROS)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE fast_candidate_pairs AS "
-        f"SELECT * FROM candidate_pairs WHERE abs(t_x - t_y) <= {fast_us}"
-    )
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE fast_edges AS SELECT account_a, account_b, count(*) AS weight_fast "
-        f"FROM ({plan.participation_filter('fast_candidate_pairs')}) GROUP BY account_a, account_b"
-    )
-    return True
+def _run_pairing(workspace: Workspace, plan: PairingPlan, engine: Engine | None) -> None:
+    """From the `shares` table to `evidence`, `viral_objects`, `edges_by_kind` (and
+    `fast_edges`) as temporary tables of the workspace, on the chosen engine."""
+    steps = [*plan.steps(), Step("edges_by_kind", edges_by_kind_sql())]
+    (engine or DuckDBEngine()).run(workspace.con, ["shares"], steps, [*plan.outputs(), "edges_by_kind"])
 
 
 def _store_edges(con, kinds: list[str], fast: bool, percentile: float) -> None:
@@ -172,6 +172,38 @@ def _store_evidence(con) -> None:
         ORDER BY account_a, account_b, ts_a, ts_b, kind, object_id, content_a, content_b
         """
     )
+
+
+def _store_edge_significance(con, window_us: int) -> None:
+    """Each edge's co-shared object-episodes, the number expected by chance, its p-value and
+    Benjamini–Hochberg q-value, and the verdict (coordination/significance.py)."""
+    rows = con.execute(
+        edge_null_sql("coordination_edges", "shares", "coordination_evidence", episode_length_us(window_us))
+    ).fetchnumpy()
+    p_values = poisson_upper_tail(rows["observed_episodes"], rows["expected_episodes"])
+    q_values = benjamini_hochberg(p_values)
+    significant = (q_values <= ALPHA) & (np.asarray(rows["observed_episodes"]) >= MIN_EPISODES)
+    verdicts = pa.table({
+        "account_a": pa.array(rows["account_a"], pa.string()),
+        "account_b": pa.array(rows["account_b"], pa.string()),
+        "observed_episodes": pa.array(rows["observed_episodes"], pa.int64()),
+        "expected_episodes": pa.array(rows["expected_episodes"], pa.float64()),
+        "p_value": pa.array(p_values, pa.float64()),
+        "q_value": pa.array(q_values, pa.float64()),
+        "significant": pa.array(significant, pa.bool_()),
+    })
+    con.register("_edge_verdicts", verdicts)
+    try:
+        con.execute(
+            """
+            CREATE OR REPLACE TABLE coordination_edges AS
+            SELECT e.*, v.observed_episodes, v.expected_episodes, v.p_value, v.q_value, v.significant
+            FROM coordination_edges e JOIN _edge_verdicts v USING (account_a, account_b)
+            ORDER BY e.account_a, e.account_b
+            """
+        )
+    finally:
+        con.unregister("_edge_verdicts")
 
 
 def _store_viral_objects(con) -> None:
@@ -211,14 +243,18 @@ def _store_accounts_and_clusters(con) -> None:
         f"""
         CREATE OR REPLACE TABLE coordination_accounts AS
         WITH incident AS (
-            SELECT account_a AS account_id, account_b AS partner, weight, n_objects, first_seen, last_seen
+            SELECT account_a AS account_id, account_b AS partner, weight, n_objects, first_seen, last_seen,
+                   q_value, significant
             FROM coordination_edges
             UNION ALL
-            SELECT account_b, account_a, weight, n_objects, first_seen, last_seen FROM coordination_edges
+            SELECT account_b, account_a, weight, n_objects, first_seen, last_seen, q_value, significant
+            FROM coordination_edges
         ),
         stats AS (
             SELECT account_id, count(*) AS n_partners, sum(weight) AS strength,
                    max(n_objects) AS max_objects_with_one_partner,
+                   count(*) FILTER (WHERE significant) AS n_significant_partners,
+                   min(q_value) AS min_q_value,
                    min(first_seen) AS first_seen, max(last_seen) AS last_seen
             FROM incident GROUP BY account_id
         ),
@@ -227,10 +263,10 @@ def _store_accounts_and_clusters(con) -> None:
             FROM accounts GROUP BY account_id
         )
         SELECT m.account_id, m.cluster_id,
-               1 - pow(0.5, s.max_objects_with_one_partner - 1) AS coordination_score,
-               s.max_objects_with_one_partner >= {FLAG_MIN_OBJECTS} AS flagged,
-               p.handle, p.created_at, s.n_partners, s.strength, s.max_objects_with_one_partner,
-               s.first_seen, s.last_seen
+               greatest(0.0, 1 - s.min_q_value) AS coordination_score,
+               s.n_significant_partners > 0 AS flagged,
+               p.handle, p.created_at, s.n_partners, s.n_significant_partners, s.strength,
+               s.max_objects_with_one_partner, s.min_q_value, s.first_seen, s.last_seen
         FROM membership m JOIN stats s USING (account_id) LEFT JOIN profile p USING (account_id)
         ORDER BY m.cluster_id, m.account_id
         """
@@ -246,6 +282,7 @@ def _store_accounts_and_clusters(con) -> None:
         ),
         edge_stats AS (
             SELECT cluster_id, count(*) AS n_edges, sum(weight) AS total_weight,
+                   sum(observed_episodes) AS observed_episodes, sum(expected_episodes) AS expected_episodes,
                    min(first_seen) AS first_seen, max(last_seen) AS last_seen
             FROM internal GROUP BY cluster_id
         ),
@@ -280,15 +317,43 @@ def _store_accounts_and_clusters(con) -> None:
                CASE WHEN m.n_accounts > 1 THEN 2.0 * coalesce(e.n_edges, 0) / (m.n_accounts * (m.n_accounts - 1)) END AS density,
                m.n_flagged, coalesce(t.n_objects, 0) AS n_objects, t.top_objects,
                e.first_seen, e.last_seen, m.created_min, m.created_max,
-               date_diff('day', m.created_min, m.created_max) AS creation_spread_days
+               date_diff('day', m.created_min, m.created_max) AS creation_spread_days,
+               coalesce(e.observed_episodes, 0) AS observed_episodes,
+               coalesce(e.expected_episodes, 0.0) AS expected_episodes
         FROM member_stats m LEFT JOIN edge_stats e USING (cluster_id) LEFT JOIN top_objects t USING (cluster_id)
         ORDER BY m.cluster_id
         """
     )
 
 
+def _judge_clusters(con) -> None:
+    """A cluster is flagged when two or more members are and its internal edges, summed,
+    co-share far more objects than chance would (the same Poisson test, BH across clusters)."""
+    rows = con.execute(
+        "SELECT cluster_id, observed_episodes, expected_episodes FROM coordination_clusters ORDER BY cluster_id"
+    ).fetchnumpy()
+    p_values = poisson_upper_tail(rows["observed_episodes"], rows["expected_episodes"])
+    q_values = benjamini_hochberg(p_values)
+    con.register("_cluster_verdicts", pa.table({
+        "cluster_id": pa.array(rows["cluster_id"], pa.int64()),
+        "p_value": pa.array(p_values, pa.float64()),
+        "q_value": pa.array(q_values, pa.float64()),
+    }))
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TABLE coordination_clusters AS
+            SELECT c.* REPLACE (c.flagged AND v.q_value <= {ALPHA} AS flagged), v.p_value, v.q_value
+            FROM coordination_clusters c JOIN _cluster_verdicts v USING (cluster_id)
+            ORDER BY c.cluster_id
+            """
+        )
+    finally:
+        con.unregister("_cluster_verdicts")
+
+
 def _store_parameters(con, params: CoordinationParams, kinds: list[str]) -> None:
-    record = {**asdict(params), "kinds": kinds, "flag_min_objects": FLAG_MIN_OBJECTS}
+    record = {**asdict(params), "kinds": kinds, "significance_alpha": ALPHA, "min_episodes": MIN_EPISODES}
     con.execute("CREATE OR REPLACE TABLE coordination_parameters (name VARCHAR, value VARCHAR)")
     con.executemany(
         "INSERT INTO coordination_parameters VALUES (?, ?)",

@@ -13,14 +13,15 @@ from inconcert.coordination.pairs import MICROS
 
 
 def edges_by_kind_sql() -> str:
-    """One row per account pair and kind; the layer-level counts."""
+    """One row per account pair and kind; the layer-level counts. Engine-neutral (runs on
+    DuckDB or, transpiled, on Spark): the sum is cast so both engines give BIGINT."""
     return """
         SELECT account_a, account_b, kind,
                count(*) AS weight,
                count(DISTINCT object_id) AS n_objects,
                count(DISTINCT content_a) AS weight_ab,
                count(DISTINCT content_b) AS weight_ba,
-               sum(abs(t_b - t_a)) AS total_delta_us,
+               CAST(sum(abs(t_b - t_a)) AS BIGINT) AS total_delta_us,
                min(least(t_a, t_b)) AS first_us,
                max(greatest(t_a, t_b)) AS last_us
         FROM evidence

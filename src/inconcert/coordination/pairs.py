@@ -2,11 +2,14 @@
 within the time window — the evidence every coordination edge is built from.
 
 Written once as SQL in DuckDB's dialect, restricted to constructs SQLGlot carries over to
-Spark SQL, so both engines run the same statements. The windowed self-join is a bucketed
-equi-join (DESIGN.md "Engines"): bucket `b = t // W`; each share meets the shares of the
-same object in buckets `b-1, b, b+1`; `|Δt| <= W` is checked exactly afterwards. That is
-exact and never quadratic in an object's total popularity, only in its popularity within
-one window.
+Spark SQL, so both engines run the same statements (inconcert.engines). The windowed
+self-join is a bucketed equi-join (DESIGN.md "Engines"): bucket `b = t // W`; each share
+meets the shares of the same object in buckets `b-1, b, b+1`; `|Δt| <= W` is checked
+exactly afterwards. That is exact and never quadratic in an object's total popularity,
+only in its popularity within one window. Each unordered pair is produced once by taking
+the smaller content id on the left: pairs need two different content ids anyway, and
+unlike a row number this needs no global ordering, which Spark could only compute on one
+partition.
 
 Semantics are CooRTweet's (`detect_groups`), checked against its reference outputs:
 accounts with fewer than `min_participation` rows are dropped first; a pair needs two
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from inconcert.engines import Step
+
 MICROS = 1_000_000
 
 
@@ -29,18 +34,33 @@ class PairingPlan:
     window_us: int
     min_participation: int
     max_object_accounts: int | None
+    fast_window_us: int | None = None
 
-    def statements(self) -> list[tuple[str, str, bool]]:
-        """(name, SELECT, materialise) triples: each result becomes a table of that name, or
-        a view where copying would only cost time."""
+    def steps(self) -> list[Step]:
+        """From `shares` to `evidence` (oriented, participation-filtered pairs),
+        `viral_objects` and, with a fast window, `fast_edges` (weight_fast per edge)."""
         bucket = max(self.window_us, 1)
-        return [
-            ("active_shares", self._prefilter(), self.min_participation > 1),
-            ("viral_objects", self._viral_objects(), True),
-            ("bucketed_shares", self._bucketed(bucket), True),
-            ("candidate_pairs", self._pairs(), True),
-            ("evidence", self.participation_filter("candidate_pairs"), True),
+        steps = [
+            Step("active_shares", self._prefilter(), materialise=self.min_participation > 1),
+            Step("viral_objects", self._viral_objects()),
+            Step("bucketed_shares", self._bucketed(bucket)),
+            Step("candidate_pairs", self._pairs()),
+            Step("evidence", self.participation_filter("candidate_pairs")),
         ]
+        if self.fast_window_us is not None:
+            # CooRTweet's `flag_speed_share`: the pairs inside a narrower window,
+            # re-filtered by participation, counted per edge.
+            steps += [
+                Step("fast_candidate_pairs",
+                     f"SELECT * FROM candidate_pairs WHERE abs(t_x - t_y) <= {self.fast_window_us}"),
+                Step("fast_edges",
+                     f"SELECT account_a, account_b, count(*) AS weight_fast "
+                     f"FROM ({self.participation_filter('fast_candidate_pairs')}) AS f GROUP BY account_a, account_b"),
+            ]
+        return steps
+
+    def outputs(self) -> list[str]:
+        return ["viral_objects", "evidence"] + (["fast_edges"] if self.fast_window_us is not None else [])
 
     def _prefilter(self) -> str:
         """Accounts with fewer than min_participation rows take no part (CooRTweet's pre-filter)."""
@@ -64,13 +84,15 @@ class PairingPlan:
 
     def _bucketed(self, bucket: int) -> str:
         return f"""
-            SELECT s.*, row_number() OVER () AS share_no, CAST(floor(s.t / {bucket}) AS BIGINT) AS bucket
+            SELECT s.*, CAST(floor(s.t / {bucket}) AS BIGINT) AS bucket
             FROM active_shares s
-            WHERE NOT EXISTS (SELECT 1 FROM viral_objects v WHERE v.kind = s.kind AND v.object_id = s.object_id)
+            WHERE s.object_id <> s.content_id
+              AND NOT EXISTS (SELECT 1 FROM viral_objects v WHERE v.kind = s.kind AND v.object_id = s.object_id)
         """
 
     def _pairs(self) -> str:
-        """Each unordered pair of shares once (x.share_no < y.share_no), loops removed."""
+        """Each unordered pair of shares once (x.content_id < y.content_id), loops removed;
+        shares of the object itself were left out of bucketed_shares."""
         return f"""
             SELECT x.kind, x.object_id,
                    x.account_id AS account_x, y.account_id AS account_y,
@@ -80,11 +102,9 @@ class PairingPlan:
             JOIN (SELECT b.*, nb AS near_bucket
                   FROM bucketed_shares b, unnest([b.bucket - 1, b.bucket, b.bucket + 1]) AS u(nb)) y
               ON x.kind = y.kind AND x.object_id = y.object_id AND x.bucket = y.near_bucket
-            WHERE x.share_no < y.share_no
+            WHERE x.content_id < y.content_id
               AND abs(x.t - y.t) <= {self.window_us}
               AND x.account_id <> y.account_id
-              AND x.content_id <> y.content_id
-              AND x.object_id <> x.content_id AND x.object_id <> y.content_id
         """
 
     def participation_filter(self, pairs: str) -> str:

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from inconcert.coordination.detect import CoordinationParams, CoordinationSummary, detect
 from inconcert.coordination.exports import write_outputs
 from inconcert.ingest.pipeline import IngestReport, ProgressHook, ingest
+from inconcert.signals import SignalsSummary, run_signals
+from inconcert.signals.exports import write_outputs as write_signals
 from inconcert.simulate.scenario import Manifest, ScenarioFile, write_scenario
 from inconcert.store.workspace import Workspace
 
 DEMO_SEED = 7
 SCENARIO_FOLDER = "scenario"
 COORDINATION_FOLDER = "coordination"
+SIGNALS_FOLDER = "signals"
 # Every kind of shared object at once, within a minute: what an analyst would try first.
 DEMO_COORDINATION = CoordinationParams(window=60, kind="any")
 
@@ -27,6 +30,7 @@ class DemoRun:
     manifest: Manifest
     ingests: list[tuple[ScenarioFile, IngestReport]]
     coordination: CoordinationSummary | None = None
+    signals: SignalsSummary | None = None
 
     @property
     def errors(self) -> list[str]:
@@ -35,11 +39,17 @@ class DemoRun:
 
 def run_demo(workspace: Workspace, progress: ProgressHook | None = None) -> DemoRun:
     """Write the scenario into the workspace, ingest every file with its format, then run
-    the coordination analysis and write its files into `WS/coordination/`."""
+    the coordination and signals analyses and write their files into `WS/coordination/`
+    and `WS/signals/`."""
     manifest = write_scenario(workspace.path / SCENARIO_FOLDER, seed=DEMO_SEED)
     ingests = [(file, ingest(workspace, file.format, [file.path], progress)) for file in manifest.files]
     run = DemoRun(manifest, ingests)
     if not run.errors:
         run.coordination = detect(workspace, DEMO_COORDINATION)
         write_outputs(workspace.con, workspace.path / COORDINATION_FOLDER)
+        run.signals = run_signals(workspace)
+        write_signals(workspace.con, workspace.path / SIGNALS_FOLDER)
+        from inconcert.text.run import run_text  # spaCy loads only when the demo reaches the articles
+
+        run_text(workspace, workspace.path / "text")
     return run

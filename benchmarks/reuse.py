@@ -1,0 +1,398 @@
+"""Text reuse and near-duplicate posts: recall, precision, boundaries, time and memory.
+
+Experiments (each runs in its own process, so peak memory is its own):
+
+- `ptc-natural`: the PTC v2 articles (train + dev) as they are. Pairs whose 5-word
+  shingle containment is >= 0.5 (exact, via an inverted index) are the natural reuse;
+  recall is the share of those pairs with at least one reported passage.
+- `ptc-synthetic`: 2-5 consecutive sentences of one PTC article inserted into another at
+  a sentence boundary, with 0-15% word-level edits (swaps, insertions, deletions).
+  Passage recall (host span overlapping the planted span by at least half, and the source
+  span the copied one), precision (a reported passage is right when it is a planted one
+  or one the same two unedited articles already share) and the boundary IoU.
+- `ptc-scale`: PTC duplicated x1 and x10 (`--factors`), reuse time and peak memory.
+- `generated-articles`: `--articles` articles from a seeded text model with planted
+  edited passages; time, memory and passage recall.
+- `posts`: `--posts` short posts with planted copypasta (templates pasted with 0-2 word
+  edits); time of `create_near_text_shares`, memory, paste recall and group purity.
+
+    .venv/bin/python benchmarks/reuse.py [--only NAME] [--factors 1,10] [--articles 100000] [--posts 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from inconcert.ingest.pipeline import ingest
+from inconcert.store.workspace import Workspace
+from inconcert.text.reuse import find_reuse
+from inconcert.text.reuse.posts import create_near_text_shares
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work" / "reuse"
+PTC = HERE.parent.parent / "shared" / "data" / "ptc" / "ptc_v2_semeval2020_task11"
+EXPERIMENTS = ("ptc-natural", "ptc-synthetic", "ptc-scale", "generated-articles", "posts")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def ptc_articles() -> dict[str, str]:
+    if not PTC.exists():
+        sys.exit(f"{PTC} is missing: the PTC experiments need the shared research data.")
+    paths = sorted(PTC.glob("train-articles/*.txt")) + sorted(PTC.glob("dev-articles/*.txt"))
+    return {p.name: p.read_text(encoding="utf-8") for p in paths}
+
+
+def fresh_workspace(name: str, articles: list[dict]) -> Workspace:
+    folder = WORK / name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    corpus = folder / "articles.jsonl"
+    with corpus.open("w", encoding="utf-8") as handle:
+        for article in articles:
+            handle.write(json.dumps(article) + "\n")
+    workspace = Workspace.open(folder / "ws")
+    report = ingest(workspace, "articles", [corpus])
+    assert not report.errors, report.errors
+    return workspace
+
+
+def timed_reuse(workspace: Workspace) -> tuple[float, object]:
+    started = time.perf_counter()
+    summary = find_reuse(workspace)
+    return time.perf_counter() - started, summary
+
+
+def reuse_rows(workspace: Workspace) -> list[tuple]:
+    return workspace.con.execute("SELECT doc_a, start_a, end_a, doc_b, start_b, end_b FROM text_reuse").fetchall()
+
+
+# -- natural pairs ------------------------------------------------------------------------
+
+WORD = re.compile(r"\w+")
+
+
+def shingle_sets(texts: dict[str, str], n: int = 5) -> dict[str, set]:
+    out = {}
+    for name, text in texts.items():
+        words = [w.lower() for w in WORD.findall(text)]
+        out[name] = {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+    return out
+
+
+def containment_pairs(texts: dict[str, str], minimum: float) -> dict[tuple[str, str], float]:
+    sets = shingle_sets(texts)
+    index: dict[str, list[str]] = {}
+    for name, shingles in sets.items():
+        for shingle in shingles:
+            index.setdefault(shingle, []).append(name)
+    shared: dict[tuple[str, str], int] = {}
+    for names in index.values():
+        if len(names) > 50:
+            continue
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                key = (a, b) if a < b else (b, a)
+                shared[key] = shared.get(key, 0) + 1
+    return {
+        pair: count / min(len(sets[pair[0]]), len(sets[pair[1]]))
+        for pair, count in shared.items()
+        if count / max(1, min(len(sets[pair[0]]), len(sets[pair[1]]))) >= minimum
+    }
+
+
+def ptc_natural(_args) -> dict:
+    texts = ptc_articles()
+    pairs = containment_pairs(texts, 0.5)
+    workspace = fresh_workspace("ptc-natural", [{"id": k, "text": v} for k, v in texts.items()])
+    seconds, summary = timed_reuse(workspace)
+    found = {tuple(sorted((r[0], r[3]))) for r in reuse_rows(workspace)}
+    return {
+        "articles": len(texts), "pairs_containment_ge_0.5": len(pairs),
+        "recalled": sum(pair in found for pair in pairs), "reported_pairs": len(found),
+        "reported_passages": summary.passages, "reuse_seconds": round(seconds, 2), "peak_mb": round(peak_mb()),
+    }
+
+
+# -- synthetic insertion --------------------------------------------------------------------
+
+def edit_words(rng: random.Random, words: list[str], rate: float, vocabulary: list[str]) -> list[str]:
+    out = list(words)
+    for _ in range(round(rate * len(words))):
+        operation = rng.choice(("swap", "insert", "delete"))
+        position = rng.randrange(len(out))
+        if operation == "swap":
+            out[position] = rng.choice(vocabulary)
+        elif operation == "insert":
+            out.insert(position, rng.choice(vocabulary))
+        elif len(out) > 5:
+            del out[position]
+    return out
+
+
+def plant(rng: random.Random, source: str, host: str, vocabulary: list[str]) -> tuple[str, tuple[int, int], tuple[int, int]] | None:
+    """Copy 2-5 consecutive non-empty lines of `source` into `host` between two lines;
+    returns the new host and the source and host spans of the passage."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", source) if len(m.group().split()) >= 5]
+    host_breaks = [m.end() for m in re.finditer(r"\n", host)]
+    if len(lines) < 6 or not host_breaks:
+        return None
+    count = rng.randint(2, 5)
+    first = rng.randrange(len(lines) - count)
+    span = (lines[first][0], lines[first + count - 1][1])
+    passage_lines = [source[s:e] for s, e in lines[first : first + count]]
+    edited = [" ".join(edit_words(rng, line.split(), rng.uniform(0, 0.15), vocabulary)) for line in passage_lines]
+    copy = "\n".join(edited)
+    at = rng.choice(host_breaks)
+    new_host = host[:at] + copy + "\n" + host[at:]
+    return new_host, span, (at, at + len(copy))
+
+
+def ptc_synthetic(args) -> dict:
+    rng = random.Random(args.seed)
+    texts = ptc_articles()
+    names = sorted(texts)
+    vocabulary = sorted({w for text in texts.values() for w in text.split()})
+    baseline_ws = fresh_workspace("ptc-baseline", [{"id": k, "text": v} for k, v in texts.items()])
+    find_reuse(baseline_ws)
+    baseline = reuse_rows(baseline_ws)
+    baseline_ws.close()
+    shuffled = rng.sample(names, len(names))
+    hosts, sources = shuffled[: args.planted], shuffled[args.planted : 2 * args.planted]
+    planted = {}
+    modified = dict(texts)
+    for host, source in zip(hosts, sources):
+        result = plant(rng, texts[source], texts[host], vocabulary)
+        if result is not None:
+            modified[host], source_span, host_span = result
+            planted[(source, host)] = (source_span, host_span)
+    workspace = fresh_workspace("ptc-synthetic", [{"id": k, "text": v} for k, v in modified.items()])
+    seconds, _ = timed_reuse(workspace)
+    rows = reuse_rows(workspace)
+    found, ious, correct = set(), [], 0
+    for row in rows:
+        match = _planted_match(row, planted)
+        if match is not None:
+            key, iou = match
+            if key not in found:
+                found.add(key)
+                ious.append(iou)
+            correct += 1
+        elif _natural(row, baseline, planted):
+            correct += 1
+    return {
+        "planted": len(planted), "recalled": len(found), "recall": round(len(found) / len(planted), 3),
+        "reported": len(rows), "precision": round(correct / len(rows), 3) if rows else None,
+        "mean_boundary_iou": round(float(np.mean(ious)), 3) if ious else None,
+        "median_boundary_iou": round(float(np.median(ious)), 3) if ious else None,
+        "reuse_seconds": round(seconds, 2), "peak_mb": round(peak_mb()),
+    }
+
+
+def _overlap(a, b) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _iou(a, b) -> float:
+    return _overlap(a, b) / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+def _planted_match(row, planted):
+    doc_a, sa, ea, doc_b, sb, eb = row
+    for (source, host), (source_span, host_span) in ((k, v) for k, v in planted.items() if {k[0], k[1]} == {doc_a, doc_b}):
+        span_source = (sa, ea) if doc_a == source else (sb, eb)
+        span_host = (sb, eb) if doc_b == host else (sa, ea)
+        if (_overlap(span_host, host_span) * 2 >= host_span[1] - host_span[0]
+                and _overlap(span_source, source_span) * 2 >= source_span[1] - source_span[0]):
+            return (source, host), (_iou(span_host, host_span) + _iou(span_source, source_span)) / 2
+    return None
+
+
+def _natural(row, baseline, planted) -> bool:
+    """The same two articles share this passage without the planted insertion."""
+    shift = {host: host_span for (_, host), (_, host_span) in planted.items()}
+
+    def original(doc, start, end):
+        if doc not in shift:
+            return start, end
+        s, e = shift[doc]
+        length = e - s + 1
+        return tuple(x - length if x >= e else x for x in (start, end))
+
+    doc_a, sa, ea, doc_b, sb, eb = row
+    a, b = original(doc_a, sa, ea), original(doc_b, sb, eb)
+    for bd_a, bsa, bea, bd_b, bsb, beb in baseline:
+        if (bd_a, bd_b) == (doc_a, doc_b) and _overlap(a, (bsa, bea)) > 0 and _overlap(b, (bsb, beb)) > 0:
+            return True
+        if (bd_a, bd_b) == (doc_b, doc_a) and _overlap(b, (bsa, bea)) > 0 and _overlap(a, (bsb, beb)) > 0:
+            return True
+    return False
+
+
+# -- scale ------------------------------------------------------------------------------------
+
+def ptc_scale(args) -> dict:
+    texts = ptc_articles()
+    factor = args.factor
+    articles = [{"id": f"{k}#{copy}", "text": v} for copy in range(factor) for k, v in texts.items()]
+    workspace = fresh_workspace(f"ptc-x{factor}", articles)
+    seconds, summary = timed_reuse(workspace)
+    return {"factor": factor, "articles": len(articles), "candidate_pairs": summary.candidate_pairs,
+            "passages": summary.passages, "reuse_seconds": round(seconds, 2), "peak_mb": round(peak_mb())}
+
+
+class TextModel:
+    """Seeded Zipf-distributed words in sentences of 8-30 words."""
+
+    def __init__(self, seed: int, vocabulary: int = 30_000):
+        self.rng = np.random.default_rng(seed)
+        self.words = np.array([f"w{n}" for n in range(vocabulary)])
+        ranks = np.arange(1, vocabulary + 1)
+        self.p = (1 / ranks) / (1 / ranks).sum()
+
+    def sentence(self) -> str:
+        n = int(self.rng.integers(8, 31))
+        words = self.words[self.rng.choice(len(self.words), size=n, p=self.p)]
+        return " ".join(words).capitalize() + "."
+
+    def article(self) -> list[str]:
+        return [self.sentence() for _ in range(int(self.rng.integers(12, 36)))]
+
+
+def generated_articles(args) -> dict:
+    model = TextModel(args.seed)
+    rng = random.Random(args.seed)
+    vocabulary = model.words[:5000].tolist()
+    sentences = [model.article() for _ in range(args.articles)]
+    planted = {}
+    hosts = rng.sample(range(args.articles), min(args.planted_generated, args.articles // 2))
+    for host in hosts:
+        source = rng.randrange(args.articles)
+        if source == host or source in planted or host in {s for s, _ in planted.values()}:
+            continue
+        count = rng.randint(2, 5)
+        first = rng.randrange(len(sentences[source]) - count)
+        copied = [" ".join(edit_words(rng, s.split(), rng.uniform(0, 0.15), vocabulary)) for s in sentences[source][first : first + count]]
+        at = rng.randrange(len(sentences[host]))
+        sentences[host][at:at] = copied
+        planted[host] = (source, " ".join(copied))
+    base = dt.datetime(2024, 1, 1)
+    articles = [{"id": f"g{n:07d}", "text": " ".join(s), "outlet": f"outlet{n % 50}",
+                 "published": (base + dt.timedelta(minutes=n)).isoformat() + "Z"} for n, s in enumerate(sentences)]
+    workspace = fresh_workspace(f"generated-{args.articles}", articles)
+    del articles, sentences
+    seconds, summary = timed_reuse(workspace)
+    pairs = {(r[0], r[3]) for r in reuse_rows(workspace)} | {(r[3], r[0]) for r in reuse_rows(workspace)}
+    recalled = sum((f"g{source:07d}", f"g{host:07d}") in pairs for host, (source, _) in planted.items())
+    return {"articles": args.articles, "planted": len(planted), "recalled_pairs": recalled,
+            "recall": round(recalled / len(planted), 3), "reported_passages": summary.passages,
+            "candidate_pairs": summary.candidate_pairs, "reuse_seconds": round(seconds, 1), "peak_mb": round(peak_mb())}
+
+
+def posts(args) -> dict:
+    model = TextModel(args.seed, vocabulary=50_000)
+    rng = np.random.default_rng(args.seed)
+    templates = [model.sentence() for _ in range(args.templates)]
+    pastes_per_template = 40
+    n_pastes = args.templates * pastes_per_template
+    texts, truth = [], []
+    filler = model.words[:2000].tolist()
+    py_rng = random.Random(args.seed)
+    for index, template in enumerate(templates):
+        for _ in range(pastes_per_template):
+            words = template.split()
+            for _ in range(py_rng.choice((0, 0, 1, 1, 2))):
+                operation = py_rng.choice(("swap", "insert", "delete"))
+                if operation == "swap":
+                    words[py_rng.randrange(len(words))] = py_rng.choice(filler)
+                elif operation == "insert":
+                    words.insert(py_rng.randrange(len(words)), py_rng.choice(filler))
+                else:
+                    del words[py_rng.randrange(1, len(words))]
+            texts.append(" ".join(words))
+            truth.append(index)
+    for _ in range(args.posts - n_pastes):
+        texts.append(model.sentence())
+        truth.append(-1)
+    count = len(texts)
+    folder = WORK / "posts"
+    shutil.rmtree(folder, ignore_errors=True)
+    workspace = Workspace.open(folder / "ws")
+    ts = pa.array((np.int64(1_700_000_000_000_000) + rng.integers(0, 86_400_000_000, count)), type=pa.int64()).cast(pa.timestamp("us"))
+    table = pa.table({
+        "platform": pa.array(["bench"] * count), "post_id": pa.array([f"p{n}" for n in range(count)]),
+        "account_id": pa.array([f"a{n % 100_000}" for n in range(count)]), "ts": ts, "text": pa.array(texts),
+        "kind": pa.array(["post"] * count),
+    })
+    workspace.con.register("bench_posts", table)
+    workspace.con.execute("INSERT INTO posts (platform, post_id, account_id, ts, text, kind, ingest_id) "
+                          "SELECT platform, post_id, account_id, ts, text, kind, 0 FROM bench_posts")
+    workspace.con.unregister("bench_posts")
+    del table, texts
+    started = time.perf_counter()
+    rows = create_near_text_shares(workspace.con)
+    seconds = time.perf_counter() - started
+    groups = dict(workspace.con.execute("SELECT content_id, object_id FROM near_text_shares").fetchall())
+    by_template: dict[int, dict[str, int]] = {}
+    for n, template in enumerate(truth):
+        if template >= 0 and f"p{n}" in groups:
+            counts = by_template.setdefault(template, {})
+            counts[groups[f"p{n}"]] = counts.get(groups[f"p{n}"], 0) + 1
+    in_main_group = sum(max(c.values()) for c in by_template.values())
+    template_of = {f"p{n}": t for n, t in enumerate(truth)}
+    members: dict[str, list[int]] = {}
+    for post, group in groups.items():
+        members.setdefault(group, []).append(template_of[post])
+    impure = sum(1 for m in members.values() if len(set(m)) > 1)
+    return {"posts": count, "pastes": n_pastes, "rows": rows, "seconds": round(seconds, 1),
+            "paste_recall_in_main_group": round(in_main_group / n_pastes, 3), "groups": len(members),
+            "groups_mixing_templates_or_organic": impure, "peak_mb": round(peak_mb())}
+
+
+RUNNERS = {"ptc-natural": ptc_natural, "ptc-synthetic": ptc_synthetic, "ptc-scale": ptc_scale,
+           "generated-articles": generated_articles, "posts": posts}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=EXPERIMENTS)
+    parser.add_argument("--factor", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--factors", default="1,10")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--planted", type=int, default=200, help="synthetic insertions into PTC articles")
+    parser.add_argument("--planted-generated", type=int, default=1000)
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--templates", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.only:
+        print(json.dumps({args.only: RUNNERS[args.only](args)}))
+        return
+    for name in EXPERIMENTS:
+        runs = [["--factor", f] for f in args.factors.split(",")] if name == "ptc-scale" else [[]]
+        for extra in runs:
+            command = [sys.executable, __file__, "--only", name, *extra,
+                       "--articles", str(args.articles), "--posts", str(args.posts), "--seed", str(args.seed),
+                       "--planted", str(args.planted), "--planted-generated", str(args.planted_generated),
+                       "--templates", str(args.templates)]
+            result = subprocess.run(command, capture_output=True, text=True)
+            print(result.stdout.strip() or result.stderr.strip().splitlines()[-1], flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,207 @@
+"""Train the persuasion-technique detector shipped in src/inconcert/text/techniques/model/.
+
+    .venv/bin/pip install -e '.[train]'
+    .venv/bin/python scripts/train_techniques.py --ptc ../shared/data/ptc/ptc_v2_semeval2020_task11
+
+Uses the PTC v2 train split only (dev is for benchmarks/techniques_eval.py). Steps: mine the
+list of words usually written in lower case (the name masker's vocabulary), encode every train
+article with the frozen MiniLM, fit a token tagger (one hidden layer) for span identification on
+80% of the articles and choose its threshold on the other 20% with the official partial-overlap
+F1, fit a span classifier (multinomial logistic regression) for the technique, mine a small
+cue lexicon, and write model/techniques.npz. About 10 minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import pickle
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from inconcert.text.techniques import masking, ptc  # noqa: E402
+from inconcert.text.techniques.encoder import encode_texts  # noqa: E402
+from inconcert.text.techniques.features import span_features, token_features  # noqa: E402
+from inconcert.text.techniques.model import MODEL_FILE, TechniqueModel, decode_spans, word_runs  # noqa: E402
+from inconcert.text.techniques.scoring import merge_overlapping, span_identification  # noqa: E402
+
+SEED = 13
+_WORDS = re.compile(r"[A-Za-z][a-z\-]*")
+STOPWORDS = set("the a an and or of to in on for with at by from as is are was were be been it its this that these those he she they we you i his her their our your not but if so than then there here who whom which what when where why how all any some no nor only own same such too very can will just should now also into over under again about after before".split())
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def mine_common_words(texts: list[str]) -> list[str]:
+    """Words seen at least twice in lower case and mostly in lower case: everything else capitalised is a name."""
+    counts: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
+    for text in texts:
+        for word in _WORDS.findall(text):
+            counts[word.lower()][0 if word[0].islower() else 1] += 1
+    return sorted(w for w, (lower, upper) in counts.items() if lower >= 2 and lower / (lower + upper) >= 0.5)
+
+
+def encode_cached(ids: list[str], texts: list[str], cache: Path | None, tag: str):
+    if cache is None:
+        return encode_texts(texts)
+    key = hashlib.sha256(masking.COMMON_WORDS_FILE.read_bytes() + "\0".join(texts).encode()).hexdigest()[:16]
+    path = cache / f"{tag}-{key}.pkl"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    encoded = encode_texts(texts)
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(encoded, protocol=5))
+    return encoded
+
+
+def token_labels(encoded, gold_spans: list[tuple[int, int]]) -> np.ndarray:
+    inside = np.zeros(len(encoded.offsets), dtype=np.int8)
+    middles = encoded.offsets.mean(axis=1)
+    for start, end in merge_overlapping(gold_spans):
+        inside[(middles >= start) & (middles < end)] = 1
+    return inside
+
+
+def fit_tagger(x: np.ndarray, y: np.ndarray):
+    from sklearn.neural_network import MLPClassifier
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0) + 1e-6
+    tagger = MLPClassifier(hidden_layer_sizes=(256,), alpha=1e-3, batch_size=512, learning_rate_init=1e-3,
+                           max_iter=8, early_stopping=True, n_iter_no_change=2, random_state=SEED)
+    tagger.fit((x - mean) / scale, y)
+    layers = [(w.astype(np.float32), b.astype(np.float32)) for w, b in zip(tagger.coefs_, tagger.intercepts_)]
+    return layers, mean.astype(np.float32), scale.astype(np.float32)
+
+
+def predicted_spans(model: TechniqueModel, texts, encoded, threshold: float) -> dict[str, list[tuple[int, int]]]:
+    spans = {}
+    for article_id, text, enc in zip(texts, texts.values(), encoded):
+        words, lines, probability = word_runs(text, enc.offsets, enc.segment, model.token_probabilities(token_features(enc)))
+        spans[article_id] = [(s, e) for s, e, _ in decode_spans(text, words, lines, probability, threshold)]
+    return spans
+
+
+def fit_classifier(x: np.ndarray, y: np.ndarray, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0) + 1e-6
+    classifier = LogisticRegression(C=c, max_iter=2000, random_state=SEED)
+    classifier.fit((x - mean) / scale, y)
+    return classifier, mean.astype(np.float32), scale.astype(np.float32)
+
+
+def mine_lexicon(texts: dict[str, str], spans: list[ptc.LabelledSpan], techniques: list[str], common: set[str]):
+    """Words whose occurrences in the train articles fall mostly inside spans of one technique: cues, not evidence."""
+    total: collections.Counter = collections.Counter()
+    inside: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    by_article = collections.defaultdict(list)
+    for span in spans:
+        by_article[span.article_id].append(span)
+    for article_id, text in texts.items():
+        for match in _WORDS.finditer(text):
+            word = match.group().lower()
+            if word in STOPWORDS or len(word) < 3 or word not in common:
+                continue
+            total[word] += 1
+            for technique in {s.technique for s in by_article[article_id] if s.start <= match.start() < s.end}:
+                inside[word][technique] += 1
+    words, labels, precision = [], [], []
+    for word, per_technique in inside.items():
+        technique, hits = per_technique.most_common(1)[0]
+        if hits >= 3 and hits / total[word] >= 0.4:
+            words.append(word)
+            labels.append(techniques.index(technique))
+            precision.append(hits / total[word])
+    return words, np.array(labels, dtype=np.int16), np.array(precision, dtype=np.float32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ptc", type=Path, required=True, help="the ptc_v2_semeval2020_task11 folder")
+    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--cache", type=Path, default=None, help="folder to keep encoded articles between runs")
+    args = parser.parse_args()
+    rng = np.random.default_rng(SEED)
+
+    articles = ptc.read_articles(args.ptc / "train-articles")
+    technique_spans = ptc.read_span_lines(args.ptc / "train-task-flc-tc.labels", "--ptc")
+    si_spans = ptc.read_span_lines(args.ptc / "train-task-si.labels", "--ptc", with_technique=False)
+    ids = sorted(articles)
+    texts = {i: articles[i] for i in ids}
+
+    common = mine_common_words(list(texts.values()))
+    masking.COMMON_WORDS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    masking.COMMON_WORDS_FILE.write_text("\n".join(common) + "\n", encoding="utf-8")
+    masking.common_words.cache_clear()
+    log(f"{len(common)} common words; encoding {len(ids)} articles")
+    encoded = encode_cached(ids, list(texts.values()), args.cache, "train")
+    log(f"encoded {sum(len(e.offsets) for e in encoded)} tokens")
+
+    held_out = set(rng.choice(ids, size=len(ids) // 5, replace=False).tolist())
+    gold_si = collections.defaultdict(list)
+    for span in si_spans:
+        gold_si[span.article_id].append((span.start, span.end))
+    fit_rows = [k for k, i in enumerate(ids) if i not in held_out]
+    x = np.vstack([token_features(encoded[k]) for k in fit_rows])
+    y = np.concatenate([token_labels(encoded[k], gold_si[ids[k]]) for k in fit_rows])
+    log(f"tagger: {len(y)} tokens, {y.mean():.3f} inside spans")
+    layers, tagger_mean, tagger_scale = fit_tagger(x, y)
+    del x, y
+    log("tagger fitted")
+
+    techniques = sorted({s.technique for s in technique_spans})
+    model = TechniqueModel(techniques, layers, tagger_mean, tagger_scale, 0.5,
+                           np.zeros((1, 1)), np.zeros(1), np.zeros(1), np.ones(1), [], np.zeros(0), np.zeros(0))
+    calibration_ids = [i for i in ids if i in held_out]
+    calibration_texts = {i: texts[i] for i in calibration_ids}
+    calibration_encoded = [encoded[ids.index(i)] for i in calibration_ids]
+    best = (0.0, 0.5)
+    for threshold in np.arange(0.15, 0.71, 0.05):
+        scores = span_identification(predicted_spans(model, calibration_texts, calibration_encoded, threshold),
+                                     {i: gold_si[i] for i in calibration_ids})
+        log(f"  threshold {threshold:.2f}: SI P {scores.precision:.3f} R {scores.recall:.3f} F1 {scores.f1:.3f}")
+        best = max(best, (scores.f1, float(threshold)))
+    model.threshold = best[1]
+    log(f"threshold {model.threshold:.2f} (held-out train SI F1 {best[0]:.3f})")
+
+    features, labels, in_held_out = [], [], []
+    by_article = collections.defaultdict(list)
+    for span in technique_spans:
+        by_article[span.article_id].append(span)
+    for k, article_id in enumerate(ids):
+        spans = by_article[article_id]
+        if spans:
+            features.append(span_features(texts[article_id], encoded[k], [(s.start, s.end) for s in spans]))
+            labels.extend(techniques.index(s.technique) for s in spans)
+            in_held_out.extend([article_id in held_out] * len(spans))
+    x, y, in_held_out = np.vstack(features), np.array(labels), np.array(in_held_out)
+    best_c = (0.0, 0.01)
+    for c in (0.003, 0.01, 0.03):
+        classifier, mean, scale = fit_classifier(x[~in_held_out], y[~in_held_out], c)
+        accuracy = float((classifier.predict((x[in_held_out] - mean) / scale) == y[in_held_out]).mean())
+        log(f"  classifier C={c}: held-out train accuracy {accuracy:.3f}")
+        best_c = max(best_c, (accuracy, c))
+    classifier, mean, scale = fit_classifier(x, y, best_c[1])
+    model.classifier_weights = classifier.coef_.T.astype(np.float32)
+    model.classifier_bias = classifier.intercept_.astype(np.float32)
+    model.classifier_mean, model.classifier_scale = mean, scale
+    log(f"classifier fitted on {len(y)} spans with C={best_c[1]}")
+
+    model.lexicon_words, model.lexicon_techniques, model.lexicon_precision = mine_lexicon(texts, technique_spans, techniques, set(common))
+    model.save(args.out)
+    log(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.1f} MB); {len(model.lexicon_words)} cue words")
+
+
+if __name__ == "__main__":
+    main()

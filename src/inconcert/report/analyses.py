@@ -1,0 +1,74 @@
+"""Run, with default settings, each analysis whose results the report needs and the
+workspace lacks (CONTRACT §6). An analysis joins here through its `run_<analysis>`
+function; one whose module is not installed is simply left out, and one that cannot run
+on this workspace (a UserError: nothing to analyse, a missing model) is reported in its
+section instead of stopping the whole report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from inconcert.errors import UserError
+from inconcert.report.network import has_coordination
+from inconcert.report.tables import row_count
+from inconcert.store.workspace import Workspace
+
+COORDINATION_FOLDER = "coordination"
+TEXT_FOLDER = "text"
+
+
+@dataclass
+class AnalysesRun:
+    ran: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # analysis -> why it could not run
+
+
+def ensure_analyses(ws: Workspace) -> AnalysesRun:
+    run = AnalysesRun()
+    if not has_coordination(ws.con) and row_count(ws.con, "actions"):
+        _attempt(run, "coordination", lambda: _coordination(ws))
+    run_signals = _optional("inconcert.signals", "run_signals")
+    if run_signals and not _has_tables(ws, "signals_") and row_count(ws.con, "accounts"):
+        _attempt(run, "signals", lambda: run_signals(ws))
+    run_text = _optional("inconcert.text.run", "run_text")
+    if run_text and not _has_tables(ws, "text_") and row_count(ws.con, "articles"):
+        _attempt(run, "text", lambda: run_text(ws, ws.path / TEXT_FOLDER))
+    return run
+
+
+def _coordination(ws: Workspace) -> None:
+    from inconcert.coordination.detect import CoordinationParams, detect
+    from inconcert.coordination.exports import write_outputs
+
+    # What an analyst tries first: every kind of shared object, within a minute.
+    detect(ws, CoordinationParams(window=60, kind="any"))
+    write_outputs(ws.con, ws.path / COORDINATION_FOLDER)
+
+
+def _attempt(run: AnalysesRun, name: str, action) -> None:
+    try:
+        action()
+    except UserError as error:
+        run.failed[name] = str(error)
+    else:
+        run.ran.append(name)
+
+
+def _has_tables(ws: Workspace, prefix: str) -> bool:
+    return bool(
+        ws.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND starts_with(table_name, ?)",
+            [prefix],
+        ).fetchone()[0]
+    )
+
+
+def _optional(module: str, function: str):
+    try:
+        return getattr(importlib.import_module(module), function, None)
+    except ModuleNotFoundError as error:
+        if error.name and module.startswith(error.name):
+            return None  # that analysis is not part of this installation
+        raise

@@ -1,0 +1,296 @@
+"""Passage-level text reuse between articles, with the earliest document as the likely source.
+
+Reads the canonical `articles` table; writes `text_reuse` (one row per aligned pair of
+passages), `text_reuse_outlets` (who copies whom) and `text_reuse_parameters`, replacing
+the previous run's in one transaction. Steps, after passim (text_anchors.md §5):
+
+1. Candidates. Each article's words are folded and hashed into word 3-gram shingles;
+   overlapping windows of shingles get MinHash signatures cut into LSH bands. Windows make
+   the search containment-aware: a paragraph copied into a long, otherwise different
+   article matches the window that holds it, where whole-document Jaccard would not.
+   Articles sharing a band key in a bucket of at most `max_bucket` articles are a
+   candidate pair (an SQL equi-join, banding.py).
+2. Alignment (align.py): the exact reused spans in both texts, despite small edits.
+3. Clusters (clusters.py): passages copied across many documents, with a likely source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from inconcert.errors import UserError
+from inconcert.store.workspace import Workspace
+from inconcert.text.reuse.align import AlignParams, align_pair, char_span, shingle_positions
+from inconcert.text.reuse.banding import window_pairs_sql
+from inconcert.text.reuse.clusters import Passage, reuse_clusters
+from inconcert.text.reuse.minhash import band_keys, seeds, window_signatures
+from inconcert.text.reuse.tokens import WordHasher, Words, as_signed, ngram_hashes
+
+REUSE_TABLE, OUTLETS_TABLE, PARAMETERS_TABLE = "text_reuse", "text_reuse_outlets", "text_reuse_parameters"
+_FETCH_ROWS = 1000
+
+ProgressCallback = Callable[[str, int, int], None]  # stage, done, total
+
+
+@dataclass(frozen=True)
+class ReuseParams:
+    """`window` and `stride` count shingles; with 24 bands of 2 rows, two windows with
+    Jaccard 0.3 become candidates with probability 0.90, with 0.1 only 0.21."""
+
+    shingle_words: int = 3
+    window: int = 24
+    stride: int = 8
+    bands: int = 24
+    rows: int = 2
+    max_bucket: int = 100
+    pair_batch: int = 2000
+    align: AlignParams = field(default_factory=AlignParams)
+
+    def validate(self) -> None:
+        if self.shingle_words < 1 or self.rows < 1 or self.bands < 1:
+            raise UserError("reuse parameters: shingle_words, bands and rows must be 1 or more.")
+        if self.stride < 1 or self.window % self.stride:
+            raise UserError(f"reuse window {self.window}: must be a positive multiple of the stride {self.stride}.")
+        if self.max_bucket < 2:
+            raise UserError(f"reuse max_bucket {self.max_bucket}: must be 2 or more.")
+        if not 0 <= self.align.min_similarity <= 1:
+            raise UserError(f"reuse min_similarity {self.align.min_similarity}: must be between 0 and 1.")
+
+
+@dataclass(frozen=True)
+class ReuseSummary:
+    articles: int
+    candidate_pairs: int
+    passages: int
+    clusters: int
+    outlet_links: int
+
+
+@dataclass
+class _Document:
+    doc_id: str
+    text: str
+    words: Words
+    shingles: np.ndarray
+    positions: dict[int, list[int]] | None = None
+
+    def shingle_positions(self) -> dict[int, list[int]]:
+        if self.positions is None:
+            self.positions = shingle_positions(self.shingles)
+        return self.positions
+
+
+def find_reuse(workspace: Workspace, params: ReuseParams | None = None,
+               progress: ProgressCallback | None = None) -> ReuseSummary:
+    """Find reused passages between the workspace's articles and store them (module doc)."""
+    params = params or ReuseParams()
+    params.validate()
+    con = workspace.con
+    total = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+    if total == 0:
+        raise UserError("the workspace has no articles yet; run `inconcert ingest --format articles` first.")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE reuse_docs AS
+        SELECT row_number() OVER (ORDER BY doc_id) AS doc_no, doc_id, outlet, published FROM articles
+    """)
+    hasher = WordHasher()
+    band_file = workspace.path / ".tmp" / f"reuse-bands-{os.getpid()}.parquet"
+    try:
+        _write_band_rows(con, params, hasher, total, band_file, progress)
+        band_rows = f"read_parquet('{_sql_string(str(band_file))}')"
+        candidates = con.execute(
+            f"SELECT item_a, item_b FROM ({window_pairs_sql(band_rows, params.max_bucket)}) ORDER BY item_a, item_b"
+        ).fetchall()
+    finally:
+        band_file.unlink(missing_ok=True)
+    aligned = list(_aligned_passages(con, candidates, params, hasher, progress))
+    rows = _reuse_rows(con, aligned)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("reuse_rows_arrow", rows)
+        con.execute(f"CREATE OR REPLACE TABLE {REUSE_TABLE} AS SELECT * FROM reuse_rows_arrow")
+        con.unregister("reuse_rows_arrow")
+        con.execute(f"CREATE OR REPLACE TABLE {OUTLETS_TABLE} AS {outlet_network_sql(REUSE_TABLE)}")
+        _store_parameters(con, params)
+        summary = ReuseSummary(
+            articles=total,
+            candidate_pairs=len(candidates),
+            passages=rows.num_rows,
+            clusters=con.execute(f"SELECT count(DISTINCT cluster_id) FROM {REUSE_TABLE}").fetchone()[0],
+            outlet_links=con.execute(f"SELECT count(*) FROM {OUTLETS_TABLE}").fetchone()[0],
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return summary
+
+
+def _sql_string(value: str) -> str:
+    return value.replace("'", "''")
+
+
+def _documents(con, query: str, params: list, hasher: WordHasher, shingle_words: int) -> Iterator[tuple[int, _Document]]:
+    cursor = con.execute(query, params)
+    while batch := cursor.fetchmany(_FETCH_ROWS):
+        for doc_no, doc_id, text in batch:
+            words = hasher.words(text)
+            yield doc_no, _Document(doc_id, text, words, ngram_hashes(words.hashes, shingle_words))
+
+
+def _write_band_rows(con, params: ReuseParams, hasher: WordHasher, total: int, path: Path,
+                     progress: ProgressCallback | None) -> None:
+    """(band, key, item) for every distinct band key of every article's windows, streamed
+    to a Parquet file so that memory holds one batch of articles at a time."""
+    hash_seeds = seeds(params.bands * params.rows)
+    schema = pa.schema([("band", pa.int32()), ("key", pa.int64()), ("item", pa.int64())])
+    query = "SELECT d.doc_no, d.doc_id, a.text FROM reuse_docs d JOIN articles a USING (doc_id) ORDER BY d.doc_no"
+    with pq.ParquetWriter(path, schema) as writer:
+        pending: list[pa.RecordBatch] = []
+        for done, (doc_no, document) in enumerate(_documents(con, query, [], hasher, params.shingle_words), 1):
+            if len(document.words) >= params.align.min_words:
+                pending.append(_band_batch(doc_no, document.shingles, params, hash_seeds, schema))
+            if len(pending) >= _FETCH_ROWS:
+                writer.write_table(pa.Table.from_batches(pending, schema))
+                pending = []
+            if progress is not None and done % _FETCH_ROWS == 0:
+                progress("shingling", done, total)
+        writer.write_table(pa.Table.from_batches(pending, schema))
+
+
+def _band_batch(doc_no: int, shingles: np.ndarray, params: ReuseParams, hash_seeds: np.ndarray,
+                schema: pa.Schema) -> pa.RecordBatch:
+    signatures = window_signatures(shingles, params.window, params.stride, hash_seeds)
+    keys = band_keys(signatures, params.bands, params.rows)
+    bands = np.broadcast_to(np.arange(params.bands, dtype=np.uint64), keys.shape)
+    unique = np.unique(np.stack([bands.ravel(), keys.ravel()]), axis=1)
+    return pa.record_batch(
+        [pa.array(unique[0].astype(np.int32)), pa.array(as_signed(np.ascontiguousarray(unique[1]))),
+         pa.array(np.full(unique.shape[1], doc_no, dtype=np.int64))],
+        schema=schema,
+    )
+
+
+@dataclass(frozen=True)
+class _Aligned:
+    doc_a: str
+    doc_b: str
+    span_a: tuple[int, int]
+    span_b: tuple[int, int]
+    similarity: float
+    text_a: str
+    text_b: str
+
+
+def _aligned_passages(con, candidates: list[tuple[int, int]], params: ReuseParams, hasher: WordHasher,
+                      progress: ProgressCallback | None) -> Iterator[_Aligned]:
+    """Align candidate pairs in batches, reading only the texts a batch needs."""
+    for first in range(0, len(candidates), params.pair_batch):
+        batch = candidates[first : first + params.pair_batch]
+        needed = sorted({doc for pair in batch for doc in pair})
+        query = (
+            "SELECT d.doc_no, d.doc_id, a.text FROM reuse_docs d JOIN articles a USING (doc_id) "
+            "WHERE d.doc_no IN (SELECT unnest(?::BIGINT[]))"
+        )
+        documents = dict(_documents(con, query, [needed], hasher, params.shingle_words))
+        for doc_a, doc_b in batch:
+            a, b = documents[doc_a], documents[doc_b]
+            for span in align_pair(a.words, a.shingle_positions(), b.words, b.shingle_positions(), params.align):
+                span_a = char_span(a.text, a.words, span.start_a, span.end_a)
+                span_b = char_span(b.text, b.words, span.start_b, span.end_b)
+                yield _Aligned(a.doc_id, b.doc_id, span_a, span_b, round(span.similarity, 6),
+                               a.text[span_a[0] : span_a[1]], b.text[span_b[0] : span_b[1]])
+        if progress is not None:
+            progress("aligning", min(first + params.pair_batch, len(candidates)), len(candidates))
+
+
+def _reuse_rows(con, aligned: list[_Aligned]) -> pa.Table:
+    """One row per aligned pair, oriented earlier → later, with its cluster and source."""
+    meta = {doc_id: (outlet, published) for doc_id, outlet, published in
+            con.execute("SELECT doc_id, outlet, published FROM reuse_docs").fetchall()}
+    published = {doc_id: value[1] for doc_id, value in meta.items()}
+    oriented = [_oriented(pair, published) for pair in aligned]
+    links: list[tuple[Passage, Passage]] = [((p.doc_a, *p.span_a), (p.doc_b, *p.span_b)) for p in oriented]
+    clusters = reuse_clusters(links, published)
+    oriented.sort(key=lambda p: (clusters[(p.doc_a, *p.span_a)].cluster_id, p.doc_a, p.span_a, p.doc_b, p.span_b))
+    columns: dict[str, list] = {name: [] for name in REUSE_COLUMNS}
+    for pair in oriented:
+        cluster = clusters[(pair.doc_a, *pair.span_a)]
+        source = cluster.source or (None, None, None)
+        when_a, when_b = published[pair.doc_a], published[pair.doc_b]
+        values = (
+            pair.doc_a, pair.span_a[0], pair.span_a[1], pair.doc_b, pair.span_b[0], pair.span_b[1], pair.similarity,
+            cluster.cluster_id, *source, meta[pair.doc_a][0], meta[pair.doc_b][0], when_a, when_b,
+            (when_b - when_a).total_seconds() if when_a is not None and when_b is not None else None,
+            pair.text_a, pair.text_b,
+        )
+        for name, value in zip(REUSE_COLUMNS, values):
+            columns[name].append(value)
+    return pa.table({name: pa.array(values, type=REUSE_TYPES[name]) for name, values in columns.items()})
+
+
+def _oriented(pair: _Aligned, published: dict[str, dt.datetime | None]) -> _Aligned:
+    def order(doc_id: str) -> tuple:
+        return (published[doc_id] is None, published[doc_id] or dt.datetime.min, doc_id)
+
+    if order(pair.doc_a) <= order(pair.doc_b):
+        return pair
+    return _Aligned(pair.doc_b, pair.doc_a, pair.span_b, pair.span_a, pair.similarity, pair.text_b, pair.text_a)
+
+
+REUSE_TYPES = {
+    "doc_a": pa.string(), "start_a": pa.int64(), "end_a": pa.int64(),
+    "doc_b": pa.string(), "start_b": pa.int64(), "end_b": pa.int64(),
+    "similarity": pa.float64(), "cluster_id": pa.int64(),
+    "source_doc": pa.string(), "source_start": pa.int64(), "source_end": pa.int64(),
+    "outlet_a": pa.string(), "outlet_b": pa.string(),
+    "published_a": pa.timestamp("us"), "published_b": pa.timestamp("us"), "lag_seconds": pa.float64(),
+    "text_a": pa.string(), "text_b": pa.string(),
+}
+REUSE_COLUMNS = tuple(REUSE_TYPES)
+
+
+def outlet_network_sql(reuse_table: str) -> str:
+    """Who copies whom: for each later passage and cluster, its closest earlier partner
+    (highest similarity, then latest before it: the direct parent rather than the
+    grandparent, as passim's seriatim picks one source per passage), counted per pair of
+    outlets. Only pairs with both dates and both outlets known, the later strictly later."""
+    return f"""
+        WITH dated AS (
+            SELECT * FROM {reuse_table}
+            WHERE outlet_a IS NOT NULL AND outlet_b IS NOT NULL AND published_a < published_b
+        ),
+        best AS (
+            SELECT *, row_number() OVER (
+                PARTITION BY doc_b, cluster_id
+                ORDER BY similarity DESC, published_a DESC, doc_a, start_a) AS choice
+            FROM dated
+        )
+        SELECT outlet_a AS source_outlet, outlet_b AS copying_outlet,
+               count(*) AS n_passages,
+               sum(end_b - start_b) AS n_characters,
+               count(DISTINCT doc_a) AS n_source_documents,
+               count(DISTINCT doc_b) AS n_copying_documents,
+               median(lag_seconds) AS median_lag_seconds,
+               avg(similarity) AS mean_similarity,
+               min(published_b) AS first_copy,
+               max(published_b) AS last_copy
+        FROM best WHERE choice = 1
+        GROUP BY outlet_a, outlet_b
+        ORDER BY n_passages DESC, source_outlet, copying_outlet
+    """
+
+
+def _store_parameters(con, params: ReuseParams) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE {PARAMETERS_TABLE} (name VARCHAR, value VARCHAR)")
+    flat = {**{k: v for k, v in asdict(params).items() if k != "align"}, **asdict(params.align)}
+    con.executemany(f"INSERT INTO {PARAMETERS_TABLE} VALUES (?, ?)", [[k, json.dumps(v)] for k, v in flat.items()])

@@ -1,0 +1,69 @@
+"""MinHash signatures and LSH band keys, computed with numpy.
+
+A signature is the minimum of K independent hash functions over a set of shingles; two
+sets agree in one position with probability equal to their Jaccard similarity. Cutting
+the K positions into bands of r rows and hashing each band gives keys that two sets share
+with probability 1 - (1 - J^r)^bands; an equi-join on (band, key) is then the whole
+candidate search (ecosystem.md §3c), in any SQL engine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from inconcert.text.reuse.tokens import mix
+
+_CHUNK_ROWS = 1 << 16  # shingles hashed at once: bounds the (rows × K) scratch matrix
+
+
+def seeds(count: int, salt: int = 0x5EED) -> np.ndarray:
+    return mix(np.arange(count, dtype=np.uint64) + np.uint64(salt))
+
+
+def grouped_signatures(shingles: np.ndarray, group_starts: np.ndarray, hash_seeds: np.ndarray) -> np.ndarray:
+    """One signature per group of consecutive shingles (`group_starts` ascending, every
+    group non-empty): an array of shape (groups, K)."""
+    k = len(hash_seeds)
+    out = np.empty((len(group_starts), k), dtype=np.uint64)
+    if len(group_starts) == 0:
+        return out
+    bounds = np.append(group_starts, len(shingles))
+    first = 0
+    while first < len(group_starts):
+        # Take whole groups until the chunk is full (at least one group).
+        last = int(np.searchsorted(bounds, bounds[first] + _CHUNK_ROWS, side="right")) - 1
+        last = max(last, first + 1)
+        rows = shingles[bounds[first] : bounds[last]]
+        hashed = mix(rows[:, None] ^ hash_seeds[None, :])
+        out[first:last] = np.minimum.reduceat(hashed, bounds[first:last] - bounds[first], axis=0)
+        first = last
+    return out
+
+
+def window_signatures(shingles: np.ndarray, window: int, stride: int, hash_seeds: np.ndarray) -> np.ndarray:
+    """Signatures of overlapping windows of `window` shingles every `stride` shingles
+    (window a multiple of stride): minima of blocks of `stride`, then minima of
+    `window // stride` neighbouring blocks. A text shorter than a window is one window."""
+    blocks_per_window = window // stride
+    block_starts = np.arange(0, len(shingles), stride)
+    blocks = grouped_signatures(shingles, block_starts, hash_seeds)
+    if len(blocks) <= blocks_per_window:
+        return blocks.min(axis=0, keepdims=True)
+    count = len(blocks) - blocks_per_window + 1
+    windows = blocks[:count].copy()
+    for offset in range(1, blocks_per_window):
+        np.minimum(windows, blocks[offset : offset + count], out=windows)
+    return windows
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n, bands) keys, each a hash of one band's `rows` signature values."""
+    n = len(signatures)
+    keys = np.empty((n, bands), dtype=np.uint64)
+    for band in range(bands):
+        part = signatures[:, band * rows : (band + 1) * rows]
+        combined = np.full(n, np.uint64(band), dtype=np.uint64)
+        for column in range(rows):
+            combined = mix(combined ^ part[:, column])
+        keys[:, band] = combined
+    return keys

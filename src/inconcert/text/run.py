@@ -1,0 +1,284 @@
+"""`inconcert text`: every text analysis over the workspace's articles, kept as
+`text_*` tables (replaced in one transaction) and exported as the CONTRACT §4 files.
+
+Per article (in worker processes for the parse): language check, then quantities,
+attributions, labels, relations and responsibility stances over one spaCy parse. Across
+articles: actor names unified, disagreements found, persuasion techniques and reused
+passages added by their own packages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import pyarrow as pa
+
+from inconcert.errors import UserError
+from inconcert.store.workspace import Workspace
+from inconcert.text.actors import ActorIndex, actor_mentions, plain_name
+from inconcert.text.attributions import credited_source, extract_attributions
+from inconcert.text.disagreements import (
+    Disagreement, characterization_disagreements, factual_disagreements, numeric_disagreements, responsibility_stances,
+)
+from inconcert.text.document import Document, load_articles, parse_documents
+from inconcert.text.labels import extract_labels
+from inconcert.text.quantities import extract_quantities, topic_of
+from inconcert.text.relations import extract_relations
+
+CONTEXT_TYPES = ("ORG", "PERSON", "NORP", "GPE", "FAC", "LOC", "EVENT")
+
+# Each exported file: its name, its table and the columns the CONTRACT names first.
+FILES = {
+    "quantities.csv": ("text_quantities", "doc_id, start, \"end\", text, value_low, value_high, qualifier, counted, attributed_to, hedged, event, kind, topic"),
+    "attributions.csv": ("text_attributions", "doc_id, start, \"end\", source, text, cue, kind"),
+    "labels.csv": ("text_labels", "doc_id, start, \"end\", entity, label, polarity, mention, pattern"),
+    "relations.csv": ("text_relations", "doc_id, start, \"end\", subject, relation, object, pattern"),
+    "techniques.csv": ("text_techniques", "doc_id, start, \"end\", technique, score, cue"),
+    "disagreements.csv": ("text_disagreements", "topic, kind, doc_a, start_a, end_a, doc_b, start_b, end_b, summary, claim_a, claim_b, source_a, source_b"),
+    "documents.csv": ("text_documents", "doc_id, outlet, language, analysed, note, words"),
+}
+SCHEMAS = {
+    "text_quantities": pa.schema([("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
+                                  ("value_low", pa.float64()), ("value_high", pa.float64()), ("qualifier", pa.string()),
+                                  ("counted", pa.string()), ("attributed_to", pa.string()), ("hedged", pa.bool_()),
+                                  ("event", pa.string()), ("kind", pa.string()), ("topic", pa.string())]),
+    "text_attributions": pa.schema([("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("source", pa.string()),
+                                    ("text", pa.string()), ("cue", pa.string()), ("kind", pa.string())]),
+    "text_labels": pa.schema([("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("entity", pa.string()),
+                              ("label", pa.string()), ("polarity", pa.string()), ("mention", pa.string()), ("pattern", pa.string())]),
+    "text_relations": pa.schema([("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("subject", pa.string()),
+                                 ("relation", pa.string()), ("object", pa.string()), ("pattern", pa.string())]),
+    "text_techniques": pa.schema([("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("technique", pa.string()),
+                                  ("score", pa.float64()), ("cue", pa.string())]),
+    "text_disagreements": pa.schema([("topic", pa.string()), ("kind", pa.string()), ("doc_a", pa.string()), ("start_a", pa.int64()),
+                                     ("end_a", pa.int64()), ("doc_b", pa.string()), ("start_b", pa.int64()), ("end_b", pa.int64()),
+                                     ("summary", pa.string()), ("claim_a", pa.string()), ("claim_b", pa.string()),
+                                     ("source_a", pa.string()), ("source_b", pa.string())]),
+    "text_documents": pa.schema([("doc_id", pa.string()), ("outlet", pa.string()), ("language", pa.string()),
+                                 ("analysed", pa.bool_()), ("note", pa.string()), ("words", pa.int64())]),
+}
+
+
+@dataclass(frozen=True)
+class TextParams:
+    n_process: int = 1
+    batch_size: int = 16
+    techniques: bool = True
+    reuse: bool = True
+
+    def validate(self) -> None:
+        if self.n_process < 1:
+            raise UserError(f"--processes {self.n_process}: must be 1 or more.")
+        if self.batch_size < 1:
+            raise UserError(f"--batch-size {self.batch_size}: must be 1 or more.")
+
+
+@dataclass
+class TextSummary:
+    documents: int = 0
+    analysed: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+    unsupported: list[tuple[str, str]] = field(default_factory=list)
+    techniques_note: str = ""
+    reuse_note: str = ""
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class _Findings:
+    """What one article gives before actor names are unified across the collection."""
+
+    doc_id: str
+    quantities: list = field(default_factory=list)
+    attributions: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    relations: list = field(default_factory=list)
+    stances: list = field(default_factory=list)
+    mentions: list = field(default_factory=list)  # (start, end, name, type)
+    people: list = field(default_factory=list)
+    paragraphs: list = field(default_factory=list)  # (start, end)
+
+
+def run_text(workspace: Workspace, out_dir: Path | None = None, params: TextParams | None = None) -> TextSummary:
+    """Run every text analysis on the workspace's articles, keep the results as `text_*`
+    tables and, when `out_dir` is given, write the CONTRACT §4 files there."""
+    params = params or TextParams()
+    params.validate()
+    started = time.perf_counter()
+    articles = load_articles(workspace.con)
+    if not articles:
+        raise UserError(
+            f"--workspace {workspace.path}: holds no articles to analyse; ingest some first "
+            "(`inconcert ingest --format articles FILES`)."
+        )
+    summary = TextSummary(documents=len(articles))
+    findings, documents_rows, english_texts = [], [], []
+    for document in parse_documents(articles, n_process=params.n_process, batch_size=params.batch_size):
+        words = len(document.text.split())
+        documents_rows.append({"doc_id": document.doc_id, "outlet": document.article.outlet, "language": document.language.code,
+                               "analysed": document.language.supported, "note": document.language.note, "words": words})
+        if not document.language.supported:
+            summary.unsupported.append((document.doc_id, document.language.note))
+            continue
+        summary.analysed += 1
+        summary.words += words
+        english_texts.append((document.doc_id, document.text))
+        findings.append(_analyse(document))
+    summary.seconds = time.perf_counter() - started
+    tables = _unify_and_compare(findings)
+    tables["text_documents"] = documents_rows
+    tables["text_techniques"], summary.techniques_note = _techniques(english_texts) if params.techniques else ([], "switched off")
+    _store(workspace, tables, params)
+    summary.counts = {name: len(rows) for name, rows in tables.items()}
+    if params.reuse:
+        summary.reuse_note = _reuse(workspace, out_dir)
+    if out_dir is not None:
+        write_files(workspace, out_dir, reuse_written=params.reuse)
+    return summary
+
+
+def _analyse(document: Document) -> _Findings:
+    doc, text = document.doc, document.text
+    found = _Findings(document.doc_id)
+    found.attributions = extract_attributions(document)
+    found.quantities = extract_quantities(document, found.attributions)
+    found.labels = extract_labels(document)
+    found.relations = extract_relations(document)
+    mentions = actor_mentions(doc)
+    found.mentions = [(m.start_char, m.end_char, plain_name(m.text), getattr(m, "label_", "") or "PROPN") for m in mentions]
+    found.mentions += [(e.start_char, e.end_char, plain_name(e.text), e.label_) for e in doc.ents if e.label_ in ("LOC", "EVENT")]
+    found.people = [plain_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
+    found.paragraphs = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)]
+
+    def actors_in_sentence(sentence):
+        return [plain_name(m.text) for m in mentions if sentence.start <= m.start and m.end <= sentence.end
+                and (getattr(m, "label_", "") in ("ORG", "NORP", "PERSON", "") )]
+
+    def credited(start: int, end: int) -> str:
+        return credited_source(found.attributions, start, end, text)
+
+    found.stances = responsibility_stances(document, actors_in_sentence, credited)
+    return found
+
+
+def _unify_and_compare(findings: list[_Findings]) -> dict[str, list[dict]]:
+    index = ActorIndex.build((), (name for f in findings for _, _, name, _ in f.mentions))
+    tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS if name not in ("text_documents", "text_techniques")}
+    quantities, labels, stances, context = [], [], [], {}
+    for f in findings:
+        def name(mention: str, people=f.people) -> str:
+            return index.canonical(mention, people)
+
+        for q in f.quantities:
+            quantities.append(q)
+            paragraph = next(((s, e) for s, e in f.paragraphs if s <= q.start < e), (q.start, q.end))
+            context[(q.doc_id, q.start)] = (
+                {name(n) for s, e, n, _ in f.mentions if paragraph[0] <= s and e <= paragraph[1]},
+                {name(n) for _, _, n, _ in f.mentions},
+            )
+            tables["text_quantities"].append({**_columns(q, SCHEMAS["text_quantities"]), "topic": topic_of(q)})
+        for a in f.attributions:
+            tables["text_attributions"].append(_columns(a, SCHEMAS["text_attributions"]))
+        for label in f.labels:
+            row = {**_columns(label, SCHEMAS["text_labels"]), "entity": name(label.entity), "mention": label.entity}
+            tables["text_labels"].append(row)
+            labels.append({**row, "actor": row["entity"]})
+        for r in f.relations:
+            tables["text_relations"].append({**_columns(r, SCHEMAS["text_relations"]), "subject": name(r.subject), "object": name(r.object)})
+        stances += [replace(s, actor=name(s.actor)) for s in f.stances]
+    disagreements: list[Disagreement] = (
+        numeric_disagreements(quantities, context) + characterization_disagreements(labels) + factual_disagreements(stances)
+    )
+    tables["text_disagreements"] = [
+        {"topic": d.topic, "kind": d.kind, "doc_a": d.a.doc_id, "start_a": d.a.start, "end_a": d.a.end,
+         "doc_b": d.b.doc_id, "start_b": d.b.start, "end_b": d.b.end, "summary": d.summary,
+         "claim_a": d.a.claim, "claim_b": d.b.claim, "source_a": d.a.source, "source_b": d.b.source}
+        for d in disagreements
+    ]
+    return tables
+
+
+def _columns(record, schema: pa.Schema) -> dict:
+    values = asdict(record)
+    return {name: values[name] for name in schema.names if name in values}
+
+
+def _techniques(texts: list[tuple[str, str]]) -> tuple[list[dict], str]:
+    """Persuasion-technique spans from the techniques package (its own model)."""
+    if not texts:
+        return [], ""
+    from inconcert.text.techniques import detect_techniques_many
+
+    try:
+        detected = detect_techniques_many([t for _, t in texts])
+    except UserError as error:  # its model not installed: the other analyses still stand
+        return [], f"not run: {error}"
+    rows = []
+    for (doc_id, _), spans in zip(texts, detected):
+        rows += [{"doc_id": doc_id, "start": s.start, "end": s.end, "technique": s.technique, "score": float(s.score), "cue": s.cue}
+                 for s in spans]
+    return rows, ""
+
+
+def _reuse(workspace: Workspace, out_dir: Path | None) -> str:
+    """Reused passages from the reuse package, which keeps `text_reuse` itself."""
+    from inconcert.text.reuse import run_reuse
+
+    summary = run_reuse(workspace, out_dir)
+    return str(summary)
+
+
+def _store(workspace: Workspace, tables: dict[str, list[dict]], params: TextParams) -> None:
+    """Replace every `text_*` table of this analysis at once: a killed run leaves the
+    previous results whole."""
+    con = workspace.con
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for name, schema in SCHEMAS.items():
+            arrow = pa.Table.from_pylist(tables.get(name, []), schema=schema)
+            con.register("_text_rows", arrow)
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _text_rows")
+            finally:
+                con.unregister("_text_rows")
+        con.execute("CREATE OR REPLACE TABLE text_parameters (name VARCHAR, value VARCHAR)")
+        con.executemany("INSERT INTO text_parameters VALUES (?, ?)", [[k, json.dumps(v)] for k, v in asdict(params).items()])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def write_files(workspace: Workspace, out_dir: Path, reuse_written: bool = True) -> list[Path]:
+    """The CONTRACT §4 files from the stored tables, each written under a temporary name
+    and renamed, so a reader never sees half a file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file_name, (table, columns) in FILES.items():
+        written.append(_copy(workspace.con, f"SELECT {columns} FROM {table} ORDER BY ALL", out_dir / file_name))
+    if not reuse_written or not (out_dir / "reuse.csv").exists():
+        from inconcert.text.reuse import write_reuse_csv
+
+        exists = workspace.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'text_reuse'"
+        ).fetchone()[0]
+        if exists:
+            written.append(write_reuse_csv(workspace.con, out_dir))
+    return written
+
+
+def _copy(con, query: str, path: Path) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    literal = str(tmp).replace("'", "''")
+    con.execute(f"COPY ({query}) TO '{literal}' (FORMAT csv, HEADER true, DELIMITER ',')")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,88 @@
+"""Find persuasion-technique spans in texts, name the technique, and say which cue led there."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from inconcert.text.techniques.encoder import encode_texts
+from inconcert.text.techniques.features import span_features, token_features
+from inconcert.text.techniques.model import TechniqueModel, decode_spans, shipped_model, word_runs
+
+_WORDS = re.compile(r"[A-Za-z][a-z\-]*")
+
+
+@dataclass(frozen=True)
+class TechniqueSpan:
+    """`text[start:end]` is the evidence; `score` is P(span uses a technique) x P(this technique | span)."""
+
+    start: int
+    end: int
+    technique: str
+    score: float
+    cue: str
+
+
+def _cue(model: TechniqueModel, fragment: str, technique_index: int, occurrences: int, top_words: list[str]) -> str:
+    technique = model.techniques[technique_index]
+    if technique == "Repetition" and occurrences >= 2:
+        return f"pattern: the same words occur {occurrences} times in the text"
+    lexicon = dict(zip(model.lexicon_words, zip(model.lexicon_techniques.tolist(), model.lexicon_precision.tolist())))
+    hits = sorted({w.lower() for w in _WORDS.findall(fragment)
+                   if w.lower() in lexicon and lexicon[w.lower()][0] == technique_index},
+                  key=lambda w: -lexicon[w][1])
+    if hits:
+        return "lexicon: " + ", ".join(f"'{w}' ({lexicon[w][1]:.0%} of its uses in training fall in {technique} spans)" for w in hits[:3])
+    return "model: strongest words " + ", ".join(f"'{w}'" for w in top_words)
+
+
+def _occurrences(text: str, fragment: str) -> int:
+    key = " ".join(re.findall(r"\w+", fragment.lower()))
+    return (" " + " ".join(re.findall(r"\w+", text.lower())) + " ").count(" " + key + " ") if key else 0
+
+
+def detect_techniques_many(texts: list[str], model: TechniqueModel | None = None) -> list[list[TechniqueSpan]]:
+    """Technique spans for each text; offsets are Python str indices into the text exactly as given."""
+    model = model or shipped_model()
+    results = []
+    for text, encoded in zip(texts, encode_texts(texts)):
+        token_probability = model.token_probabilities(token_features(encoded))
+        words, lines, word_probability = word_runs(text, encoded.offsets, encoded.segment, token_probability)
+        found = decode_spans(text, words, lines, word_probability, model.threshold)
+        probabilities = model.technique_probabilities(span_features(text, encoded, [(s, e) for s, e, _ in found]))
+        spans = []
+        for (start, end, span_probability), row in zip(found, probabilities):
+            best = int(np.argmax(row))
+            inside = (words[:, 0] >= start) & (words[:, 1] <= end)
+            ranked = np.argsort(-np.where(inside, word_probability, -1))[:2]
+            top_words = [text[words[k, 0]:words[k, 1]] for k in ranked if inside[k]]
+            fragment = text[start:end]
+            cue = _cue(model, fragment, best, _occurrences(text, fragment), top_words)
+            spans.append(TechniqueSpan(start, end, model.techniques[best], round(float(span_probability * row[best]), 4), cue))
+        results.append(spans)
+    return results
+
+
+def detect_techniques(text: str, model: TechniqueModel | None = None) -> list[TechniqueSpan]:
+    return detect_techniques_many([text], model)[0]
+
+
+def classify_spans(texts: list[str], spans: list[list[tuple[int, int]]], model: TechniqueModel | None = None) -> list[np.ndarray]:
+    """Technique probabilities (rows: the given spans; columns: `model.techniques`) for spans fixed in advance."""
+    model = model or shipped_model()
+    return [model.technique_probabilities(span_features(text, encoded, text_spans))
+            for text, encoded, text_spans in zip(texts, encode_texts(texts), spans)]
+
+
+def assign_labels(probabilities: np.ndarray, spans: list[tuple[int, int]], techniques: list[str]) -> list[str]:
+    """The most likely technique per span; a span listed k times gets the k most likely, one each,
+    because the corpus lists a span once per technique it uses."""
+    labels: list[str] = []
+    seen: dict[tuple[int, int], int] = {}
+    for row, span in zip(probabilities, spans):
+        rank = seen.get(span, 0)
+        seen[span] = rank + 1
+        labels.append(techniques[int(np.argsort(-row)[min(rank, len(techniques) - 1)])])
+    return labels

@@ -1,0 +1,96 @@
+"""Features shared by training and inference: one place, so the shipped model sees what it was trained on."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from inconcert.text.techniques.encoder import HIDDEN, EncodedText
+
+CONTEXT = 2  # tokens each side that the tagger sees, averaged
+_WORD = re.compile(r"\w+")
+
+
+def _neighbour_means(vectors: np.ndarray, segment: np.ndarray, offset_sign: int) -> np.ndarray:
+    """Mean of the CONTEXT tokens before (offset_sign=-1) or after (+1) each token, within its line."""
+    total = np.zeros_like(vectors)
+    count = np.zeros((len(vectors), 1), dtype=np.float32)
+    for step in range(1, CONTEXT + 1):
+        shift = step * offset_sign
+        if abs(shift) >= len(vectors):
+            break
+        if shift < 0:
+            same = segment[-shift:] == segment[:shift]
+            total[-shift:][same] += vectors[:shift][same]
+            count[-shift:][same] += 1
+        else:
+            same = segment[:-shift] == segment[shift:]
+            total[:-shift][same] += vectors[shift:][same]
+            count[:-shift][same] += 1
+    return total / np.maximum(count, 1)
+
+
+def token_features(encoded: EncodedText) -> np.ndarray:
+    """Per token: its vector, the mean of its left and right neighbours, and its line's mean."""
+    v = encoded.vectors
+    if len(v) == 0:
+        return np.zeros((0, 4 * HIDDEN), dtype=np.float32)
+    return np.hstack([
+        v,
+        _neighbour_means(v, encoded.segment, -1),
+        _neighbour_means(v, encoded.segment, +1),
+        encoded.segment_vectors[encoded.segment],
+    ]).astype(np.float32)
+
+
+def _normalise(fragment: str) -> str:
+    return " ".join(_WORD.findall(fragment.lower()))
+
+
+SPAN_HANDCRAFTED = 10
+
+
+def span_features(text: str, encoded: EncodedText, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Per span: pooled token vectors (mean, max, first, last), the surrounding context and line, and cues
+    a vector cannot see: how often the same words recur in the document (Repetition), length, punctuation."""
+    rows = []
+    starts, ends = encoded.offsets[:, 0], encoded.offsets[:, 1]
+    normalised_text = " " + _normalise(text) + " "
+    for start, end in spans:
+        inside = np.flatnonzero((starts < end) & (ends > start))
+        if len(inside) == 0:
+            nearest = int(np.argmin(np.abs(starts - start))) if len(starts) else None
+            inside = np.array([nearest]) if nearest is not None else np.array([], dtype=int)
+        if len(inside):
+            v = encoded.vectors[inside]
+            first, last = inside[0], inside[-1]
+            before = encoded.vectors[max(0, first - 3):first]
+            after = encoded.vectors[last + 1:last + 4]
+            pooled = [v.mean(0), v.max(0), v[0], v[-1],
+                      before.mean(0) if len(before) else np.zeros(HIDDEN, np.float32),
+                      after.mean(0) if len(after) else np.zeros(HIDDEN, np.float32),
+                      encoded.segment_vectors[encoded.segment[first]]]
+        else:
+            pooled = [np.zeros(HIDDEN, np.float32)] * 7
+        fragment = text[start:end]
+        key = _normalise(fragment)
+        occurrences = normalised_text.count(" " + key + " ") if key else 0
+        words = key.split()
+        letters = [c for c in fragment if c.isalpha()]
+        handcrafted = np.array([
+            np.log1p(len(fragment)),
+            np.log1p(len(words)),
+            np.log1p(max(occurrences - 1, 0)),
+            float(occurrences >= 2),
+            float("!" in fragment),
+            float("?" in fragment),
+            sum(c.isupper() for c in letters) / max(len(letters), 1),
+            float(fragment[:1] in "\"'“‘" or text[max(0, start - 1):start] in ("\"", "“", "'", "‘")),
+            float("\n" in fragment),
+            start / max(len(text), 1),
+        ], dtype=np.float32)
+        rows.append(np.concatenate([*pooled, handcrafted]))
+    if not rows:
+        return np.zeros((0, 7 * HIDDEN + SPAN_HANDCRAFTED), dtype=np.float32)
+    return np.vstack(rows).astype(np.float32)
