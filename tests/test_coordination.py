@@ -47,7 +47,7 @@ def planted_accounts(truth) -> set[str]:
     )
 
 
-@pytest.mark.parametrize("kind", ["any", "retweet", "link", "hashtag", "text"])
+@pytest.mark.parametrize("kind", ["any", "retweet", "link", "hashtag", "text", "near-text"])
 def test_flagged_accounts_are_planted_ones(scenario_workspace, tmp_path, kind):
     workspace, truth = scenario_workspace
     coordination(workspace, tmp_path, "--window", "60", "--kind", kind)

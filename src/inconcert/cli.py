@@ -165,8 +165,8 @@ def print_scenario_files(manifest: Manifest) -> None:
 
 @app.command(
     help="Run the whole job on a generated sample scenario.\n\n"
-    "Writes the scenario into WS/scenario/, ingests it, shows what was planted; the last line is the "
-    "workspace path. See docs/demo.md.",
+    "Writes the scenario into WS/scenario/, ingests it, runs every analysis, shows what was planted and "
+    "writes WS/report.html; the last line is the report's path. See docs/demo.md.",
 )
 def demo(workspace: Path = WorkspaceOption, quiet: bool = QuietOption) -> None:
     from inconcert.simulate.demo import run_demo
@@ -188,7 +188,9 @@ def demo(workspace: Path = WorkspaceOption, quiet: bool = QuietOption) -> None:
         for line in run.manifest.planted():
             typer.echo(f"  {line}")
         typer.echo(f"coordination files in {workspace / 'coordination'}")
-    typer.echo(str(workspace))
+        typer.echo(f"explore it live: inconcert serve --workspace {workspace}")
+    # The report's path last, so scripts can open it: `xdg-open "$(inconcert demo | tail -n1)"`.
+    typer.echo(str(run.report))
 
 
 def print_clusters(ws: Workspace, limit: int = 12) -> None:
@@ -224,11 +226,12 @@ def _window(value: str) -> float | None:
 def coordination(
     out: Path = typer.Option(..., "--out", "-o", help="Folder for edges.csv, accounts.csv, clusters.csv, evidence.parquet, network files.", show_default=False),
     window: str = typer.Option(..., "--window", help="Seconds within which two shares count as co-shares, or 'auto' (CooRnet's estimate).", show_default=False),
-    kind: str = typer.Option("retweet", "--kind", help="Shared object: retweet, link, domain, hashtag, hashtag-sequence, text, reply, mention, image, or any."),
+    kind: str = typer.Option("retweet", "--kind", help="Shared object: retweet, link, domain, hashtag, hashtag-sequence, text, near-text, reply, mention, image, or any."),
     min_participation: int = typer.Option(1, "--min-participation", help="CooRTweet's min_participation."),
     max_object_accounts: Optional[int] = typer.Option(None, "--max-object-accounts", help="Set aside objects shared by more accounts than this (listed in viral_objects.csv)."),
     fast_window: Optional[float] = typer.Option(None, "--fast-window", help="Also count pairs within this narrower window (weight_fast)."),
     edge_percentile: float = typer.Option(0.5, "--edge-percentile", help="Mark edges above this quantile of weights (above_percentile)."),
+    near_text_threshold: float = typer.Option(0.55, "--near-text-threshold", help="Jaccard similarity of word shingles at which two posts are near-duplicates (--kind near-text)."),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (default, embedded) or spark (pyspark; local[*] unless --spark-master)."),
     spark_master: Optional[str] = typer.Option(None, "--spark-master", envvar="INCONCERT_SPARK_MASTER", help="Spark master URL for --engine spark (local[*], yarn, spark://host:7077, k8s://...)."),
     graph_files: bool = typer.Option(True, "--graph-files/--no-graph-files", help="Write network.graphml and network.gexf."),
@@ -243,6 +246,7 @@ def coordination(
     params = CoordinationParams(
         window=_window(window), kind=kind, min_participation=min_participation,
         max_object_accounts=max_object_accounts, fast_window=fast_window, edge_percentile=edge_percentile,
+        near_text_threshold=near_text_threshold,
     )
     params.validate()
     runner = open_engine(engine, workspace_path=workspace, spark_master=spark_master)
@@ -290,8 +294,14 @@ def report(
     quiet: bool = QuietOption,
 ) -> None:
     from inconcert.report.html import write_report
+    from inconcert.store.workspace import DATABASE_NAME
 
-    summary = write_report(workspace, out)
+    if not (workspace / DATABASE_NAME).exists():
+        raise UserError(f"--workspace {workspace}: no inconcert workspace there (run `inconcert ingest` first).")
+    if out.is_dir():
+        raise UserError(f"--out {out}: is a folder; give a file name such as report.html.")
+    with Workspace.open(workspace) as ws:
+        summary = write_report(ws, out)
     if not quiet and summary.ran:
         stderr.print(f"ran with default settings: {', '.join(summary.ran)}", markup=False, highlight=False)
     for analysis, reason in summary.failed.items():

@@ -33,9 +33,14 @@ from inconcert.errors import UserError
 from inconcert.ingest.actions import KINDLESS
 from inconcert.ingest.shares import ACTION_KINDS
 from inconcert.store.workspace import Workspace
+from inconcert.text.reuse.posts import DEFAULT_THRESHOLD as NEAR_TEXT_THRESHOLD
+from inconcert.text.reuse.posts import NEAR_TEXT_KIND, create_near_text_shares
 
 ANY = "any"
-KIND_CHOICES = (*ACTION_KINDS, ANY)
+# Near-duplicate text is not an action stored at ingest: which posts are copies of each
+# other depends on the whole collection, so its groups are built when an analysis asks.
+NEAR_TEXT = NEAR_TEXT_KIND
+KIND_CHOICES = (*ACTION_KINDS, NEAR_TEXT, ANY)
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class CoordinationParams:
     max_object_accounts: int | None = None
     fast_window: float | None = None
     edge_percentile: float = 0.5
+    near_text_threshold: float = NEAR_TEXT_THRESHOLD
 
     def validate(self) -> None:
         if self.window is not None and (not self.window >= 0 or math.isinf(self.window)):
@@ -60,6 +66,8 @@ class CoordinationParams:
             raise UserError(f"--max-object-accounts {self.max_object_accounts}: must be 2 or more.")
         if self.fast_window is not None and not 0 <= self.fast_window <= (self.window or math.inf):
             raise UserError(f"--fast-window {self.fast_window}: must be between 0 and --window.")
+        if not 0 < self.near_text_threshold <= 1:
+            raise UserError(f"--near-text-threshold {self.near_text_threshold}: must be above 0 and at most 1.")
         if not 0 <= self.edge_percentile <= 1:
             raise UserError(f"--edge-percentile {self.edge_percentile}: must be between 0 and 1.")
 
@@ -86,7 +94,8 @@ def detect(workspace: Workspace, params: CoordinationParams, engine: Engine | No
     kinds = _layers(con, params.kind)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE shares AS {_shares_sql(params.kind)}")
+        kinds = _near_text_layer(con, kinds, params)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE shares AS {_shares_sql(params.kind, kinds)}")
         if params.window is None:
             params = replace(params, window=estimate_window(con))
         plan = PairingPlan(
@@ -117,18 +126,40 @@ def _layers(con, kind: str) -> list[str]:
     if not present:
         raise UserError("the workspace has no actions yet; run `inconcert ingest` first.")
     if kind == ANY:
-        return present
+        return sorted([*present, NEAR_TEXT])
+    if kind == NEAR_TEXT:
+        return [NEAR_TEXT]
     if kind not in present and KINDLESS not in present:
         raise UserError(f"--kind {kind}: the workspace has no actions of that kind (it has {', '.join(present)}).")
     return [kind]
 
 
-def _shares_sql(kind: str) -> str:
+def _near_text_layer(con, kinds: list[str], params: CoordinationParams) -> list[str]:
+    """Build the near-duplicate groups (table `near_text_shares`) when the near-text layer
+    is asked for; with `--kind any` a collection without near-duplicates simply has no
+    such layer."""
+    if NEAR_TEXT not in kinds:
+        return kinds
+    if create_near_text_shares(con, threshold=params.near_text_threshold, table="near_text_shares") > 0:
+        return kinds
+    if params.kind == NEAR_TEXT:
+        raise UserError(
+            f"--kind near-text: no two posts in the workspace are near-duplicates at "
+            f"--near-text-threshold {params.near_text_threshold:g}; there is nothing to pair."
+        )
+    return [kind for kind in kinds if kind != NEAR_TEXT]
+
+
+def _shares_sql(kind: str, kinds: list[str]) -> str:
     """The actions of the chosen kind as (kind, object, account, content, t in µs).
     Rows of an `actions` file without a kind column take part whatever the kind: their
     object is `object_id` as given (CONTRACT §2)."""
+    near_text = "SELECT kind, object_id, account_id, content_id, t FROM near_text_shares"
+    if kind == NEAR_TEXT:
+        return near_text
     if kind == ANY:
-        return "SELECT kind, object_id, account_id, content_id, epoch_us(ts) AS t FROM actions"
+        actions = "SELECT kind, object_id, account_id, content_id, epoch_us(ts) AS t FROM actions"
+        return f"{actions} UNION ALL {near_text}" if NEAR_TEXT in kinds else actions
     return f"""
         SELECT '{kind}' AS kind, object_id, account_id, content_id, epoch_us(ts) AS t
         FROM actions WHERE kind = '{kind}' OR kind = '{KINDLESS}'
