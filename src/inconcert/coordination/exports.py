@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import networkx as nx
 
+from inconcert.store.files import copy_csv, copy_parquet, write_atomically, write_json
+
 EDGE_FILE, ACCOUNT_FILE, CLUSTER_FILE = "edges.csv", "accounts.csv", "clusters.csv"
 EVIDENCE_FILE, VIRAL_FILE, PARAMETERS_FILE = "evidence.parquet", "viral_objects.csv", "parameters.json"
 GRAPHML_FILE, GEXF_FILE, GRAPHOLOGY_FILE = "network.graphml", "network.gexf", "network.graphology.json"
@@ -21,38 +23,25 @@ GRAPHML_FILE, GEXF_FILE, GRAPHOLOGY_FILE = "network.graphml", "network.gexf", "n
 def write_outputs(con: duckdb.DuckDBPyConnection, out: Path, graph_files: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = [
-        _copy(con, "SELECT * FROM coordination_edges ORDER BY account_a, account_b", out / EDGE_FILE),
-        _copy(con, "SELECT * FROM coordination_accounts ORDER BY cluster_id, account_id", out / ACCOUNT_FILE),
-        _copy(con, "SELECT * FROM coordination_clusters ORDER BY cluster_id", out / CLUSTER_FILE),
-        _copy(con, "SELECT * FROM coordination_viral_objects", out / VIRAL_FILE),
-        _copy(con, "SELECT * FROM coordination_evidence", out / EVIDENCE_FILE, parquet=True),
+        copy_csv(con, "SELECT * FROM coordination_edges ORDER BY account_a, account_b", out / EDGE_FILE),
+        copy_csv(con, "SELECT * FROM coordination_accounts ORDER BY cluster_id, account_id", out / ACCOUNT_FILE),
+        copy_csv(con, "SELECT * FROM coordination_clusters ORDER BY cluster_id", out / CLUSTER_FILE),
+        copy_csv(con, "SELECT * FROM coordination_viral_objects", out / VIRAL_FILE),
+        copy_parquet(con, "SELECT * FROM coordination_evidence", out / EVIDENCE_FILE),
         _write_parameters(con, out / PARAMETERS_FILE),
     ]
     if graph_files:
         graph = account_graph(con)
-        nx.write_graphml(graph, out / GRAPHML_FILE)
-        nx.write_gexf(_with_spells(graph), out / GEXF_FILE)
+        write_atomically(out / GRAPHML_FILE, lambda tmp: nx.write_graphml(graph, tmp))
+        write_atomically(out / GEXF_FILE, lambda tmp: nx.write_gexf(_with_spells(graph), tmp))
         written += [out / GRAPHML_FILE, out / GEXF_FILE]
     written.append(_write_graphology(con, out / GRAPHOLOGY_FILE))
     return written
 
 
-def _copy(con, query: str, path: Path, parquet: bool = False) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    options = "FORMAT parquet" if parquet else "FORMAT csv, HEADER true, DELIMITER ','"
-    con.execute(f"COPY ({query}) TO '{_literal(tmp)}' ({options})")
-    tmp.replace(path)  # readers never see a half-written file
-    return path
-
-
-def _literal(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def _write_parameters(con, path: Path) -> Path:
     params = {name: json.loads(value) for name, value in con.execute("SELECT * FROM coordination_parameters").fetchall()}
-    path.write_text(json.dumps(params, indent=2) + "\n", encoding="utf-8")
-    return path
+    return write_json(path, params)
 
 
 def account_graph(con) -> nx.Graph:
@@ -109,7 +98,4 @@ def _write_graphology(con, path: Path) -> Path:
                       FROM coordination_edges), []))
         """
     ).fetchone()[0]
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(document, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return write_atomically(path, lambda tmp: tmp.write_text(document, encoding="utf-8"))

@@ -72,7 +72,7 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
         ),
         objects AS (
             SELECT kind, object_id, episode, count(*) AS n_o,
-                   (sum(m) * sum(m) - sum(m * m)) / 2 AS cross_pairs
+                   (sum(m) * sum(m) - sum(m * m)) // 2 AS cross_pairs
             FROM account_objects GROUP BY ALL
         ),
         kind_rates AS (
@@ -95,16 +95,14 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
             FROM account_objects ao JOIN object_rates r USING (kind, object_id, episode)
         ),
         directed AS (
-            SELECT e.account_a, e.account_b,
-                   sum(least(1.0, partner.k * p.n_o / i.total) * (1 - pow(1 - p.s_o, p.m * partner.mu))) AS lam
+            SELECT e.account_a, e.account_b, {_exact_sum(TERM)} AS lam
             FROM {edges} e
             JOIN profile p ON p.account_id = e.account_a
             JOIN activity partner ON partner.account_id = e.account_b
             CROSS JOIN incidences i
             GROUP BY e.account_a, e.account_b
             UNION ALL
-            SELECT e.account_a, e.account_b,
-                   sum(least(1.0, partner.k * p.n_o / i.total) * (1 - pow(1 - p.s_o, p.m * partner.mu)))
+            SELECT e.account_a, e.account_b, {_exact_sum(TERM)}
             FROM {edges} e
             JOIN profile p ON p.account_id = e.account_b
             JOIN activity partner ON partner.account_id = e.account_a
@@ -122,6 +120,18 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
         LEFT JOIN expected x USING (account_a, account_b)
         ORDER BY e.account_a, e.account_b
     """
+
+
+# One object-episode's contribution to λ: chance that the partner picks it, times the
+# chance that one of their share pairs falls within the window.
+TERM = "least(1.0, partner.k * p.n_o / i.total) * (1 - pow(1 - p.s_o, p.m * partner.mu))"
+_SCALE = 10**12
+
+
+def _exact_sum(term: str) -> str:
+    """A sum of terms in [0, 1] that does not depend on the order a parallel engine adds
+    them in (fixed point at 1e-12), so a re-run gives the very same workspace."""
+    return f"CAST(sum(CAST(round(({term}) * {_SCALE}) AS HUGEINT)) AS DOUBLE) / {_SCALE}"
 
 
 def poisson_upper_tail(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ import bz2
 import csv
 import gzip
 import io
+import json
 import lzma
 import zlib
 from collections.abc import Callable, Iterator
@@ -44,11 +45,19 @@ ByteCounter = Callable[[int], None]
 
 
 def excerpt(raw: object) -> str:
+    """A short, always-storable copy of a rejected record (the quarantine keeps it)."""
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", errors="replace")
+    elif raw is None:
+        raw = ""
     elif not isinstance(raw, str):
-        raw = msgspec.json.encode(raw).decode("utf-8", errors="replace") if raw is not None else ""
-    return raw[:RAW_EXCERPT_CHARS]
+        try:
+            raw = msgspec.json.encode(raw).decode("utf-8", errors="replace")
+        except (UnicodeEncodeError, TypeError, ValueError, OverflowError):
+            # CSV cells read with surrogateescape carry lone surrogates that UTF-8 cannot hold.
+            raw = json.dumps(raw, ensure_ascii=True, default=repr)
+    # A string record may carry lone surrogates too; the database stores only valid UTF-8.
+    return raw.encode("utf-8", errors="replace").decode("utf-8")[:RAW_EXCERPT_CHARS]
 
 
 class _CountingReader(io.RawIOBase):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from inconcert.errors import UserError
+from inconcert.store.files import copy_csv
 from inconcert.store.workspace import Workspace
 from inconcert.text.actors import ActorIndex, actor_mentions, plain_name
 from inconcert.text.attributions import credited_source, extract_attributions
@@ -264,7 +265,7 @@ def write_files(workspace: Workspace, out_dir: Path, reuse_written: bool = True)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for file_name, (table, columns) in FILES.items():
-        written.append(_copy(workspace.con, f"SELECT {columns} FROM {table} ORDER BY ALL", out_dir / file_name))
+        written.append(copy_csv(workspace.con, f"SELECT {columns} FROM {table} ORDER BY ALL", out_dir / file_name))
     if not reuse_written or not (out_dir / "reuse.csv").exists():
         from inconcert.text.reuse import write_reuse_csv
 
@@ -276,9 +277,3 @@ def write_files(workspace: Workspace, out_dir: Path, reuse_written: bool = True)
     return written
 
 
-def _copy(con, query: str, path: Path) -> Path:
-    tmp = path.with_name(path.name + ".tmp")
-    literal = str(tmp).replace("'", "''")
-    con.execute(f"COPY ({query}) TO '{literal}' (FORMAT csv, HEADER true, DELIMITER ',')")
-    tmp.replace(path)
-    return path

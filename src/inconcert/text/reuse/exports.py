@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from inconcert.store.files import copy_csv
 from inconcert.text.reuse.articles import OUTLETS_TABLE, REUSE_TABLE
 
 REUSE_FILE, OUTLETS_FILE = "reuse.csv", "reuse_outlets.csv"
@@ -11,18 +12,9 @@ REUSE_FILE, OUTLETS_FILE = "reuse.csv", "reuse_outlets.csv"
 
 def write_reuse_csv(con, out: Path) -> Path:
     """reuse.csv: CONTRACT §4's columns first, then the source, outlets, dates and both texts."""
-    return _copy_csv(con, f"SELECT * FROM {REUSE_TABLE} ORDER BY cluster_id, doc_a, start_a, doc_b, start_b", Path(out) / REUSE_FILE)
+    return copy_csv(con, f"SELECT * FROM {REUSE_TABLE} ORDER BY cluster_id, doc_a, start_a, doc_b, start_b", Path(out) / REUSE_FILE)
 
 
 def write_reuse_outlets_csv(con, out: Path) -> Path:
-    return _copy_csv(con, f"SELECT * FROM {OUTLETS_TABLE} ORDER BY n_passages DESC, source_outlet, copying_outlet",
-                     Path(out) / OUTLETS_FILE)
-
-
-def _copy_csv(con, query: str, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    literal = str(tmp).replace("'", "''")
-    con.execute(f"COPY ({query}) TO '{literal}' (FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')")
-    tmp.replace(path)  # readers never see a half-written file
-    return path
+    return copy_csv(con, f"SELECT * FROM {OUTLETS_TABLE} ORDER BY n_passages DESC, source_outlet, copying_outlet",
+                    Path(out) / OUTLETS_FILE)

@@ -1,0 +1,73 @@
+"""Result files written safely: whole or not at all, and inert in a spreadsheet.
+
+Every analysis exports through these helpers. A file is written under a temporary name in
+its folder and renamed into place, so a reader (or a run killed half-way) never sees half
+a file. CSV cells that a spreadsheet would run as a formula — text starting with `=`, `+`,
+`-`, `@`, a tab or a carriage return, the OWASP list — get a leading apostrophe, which
+spreadsheets show as text; plain signed numbers (`-3`, `+1.5`, a Telegram chat id such as
+`-1001234`) are numbers to a spreadsheet already and stay as they are. Parquet and JSON
+exports keep every value exactly as stored.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+FORMULA_START = r"^[=+\-@\t\r]"
+PLAIN_NUMBER = r"^[+-]?[0-9]+([.][0-9]+)?([eE][+-]?[0-9]+)?$"
+_TEXT_TYPES = ("VARCHAR",)
+
+
+def copy_csv(con, query: str, path: Path) -> Path:
+    """`query`'s rows as RFC 4180 CSV with a header, text cells neutralised."""
+    return _copy(con, neutralised(con, query), path, "FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"'")
+
+
+def copy_parquet(con, query: str, path: Path) -> Path:
+    return _copy(con, query, path, "FORMAT parquet")
+
+
+def write_json(path: Path, document: object) -> Path:
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
+    """Call `write` on a temporary path beside `path`, then rename it into place."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _temporary(path)
+    write(tmp)
+    tmp.replace(path)
+    return path
+
+
+def neutralised(con, query: str) -> str:
+    """`query` with every text column made inert for spreadsheets (column order kept)."""
+    columns = con.execute(f"DESCRIBE {query}").fetchall()
+    selected = []
+    for name, column_type, *_ in columns:
+        quoted = '"' + name.replace('"', '""') + '"'
+        if column_type in _TEXT_TYPES:
+            selected.append(
+                f"CASE WHEN regexp_matches({quoted}, '{FORMULA_START}') "
+                f"AND NOT regexp_matches({quoted}, '{PLAIN_NUMBER}') "
+                f"THEN '''' || {quoted} ELSE {quoted} END AS {quoted}"
+            )
+        else:
+            selected.append(quoted)
+    return f"SELECT {', '.join(selected)} FROM ({query})"
+
+
+def _copy(con, query: str, path: Path, options: str) -> Path:
+    def copy(tmp: Path) -> None:
+        literal = str(tmp).replace("'", "''")
+        con.execute(f"COPY ({query}) TO '{literal}' ({options})")
+
+    return write_atomically(path, copy)
+
+
+def _temporary(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")

