@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import msgspec
 
+from inconcert.ingest.fields import BadRecord
 from inconcert.normalize import normalize_hashtag, normalize_url, text_fingerprint, url_domain
 from inconcert.store.schema import Action, Post
 
@@ -24,6 +25,13 @@ ACTION_KINDS = (RETWEET, LINK, DOMAIN, HASHTAG, HASHTAG_SEQUENCE, TEXT, REPLY, M
 _RESHARE_KINDS = ("repost", "forward")
 
 
+# No platform lets one post carry more links, hashtags, mentions and images than this
+# (a 280-character tweet holds at most about 140 hashtags; a 4,096-character Telegram
+# message about 2,000). A record claiming more is crafted: it is quarantined, not expanded
+# into millions of actions.
+MAX_OBJECTS_PER_POST = 5_000
+
+
 class SharedPost(msgspec.Struct, kw_only=True):
     """A post as a reader found it, with the objects it shares still in raw form."""
 
@@ -32,6 +40,14 @@ class SharedPost(msgspec.Struct, kw_only=True):
     hashtags: list[str] = []
     mentions: list[str] = []
     images: list[str] = []
+
+    def __post_init__(self) -> None:
+        carried = len(self.urls) + len(self.hashtags) + len(self.mentions) + len(self.images)
+        if carried > MAX_OBJECTS_PER_POST:
+            raise BadRecord(
+                f"the post carries {carried} links, hashtags, mentions and images, more than the "
+                f"{MAX_OBJECTS_PER_POST} any platform allows; set aside"
+            )
 
 
 def actions_of(shared: SharedPost) -> list[Action]:

@@ -129,6 +129,8 @@ JSON_BREAKS = (ijson.JSONError, UnicodeDecodeError, RecursionError)
 # Real records nest a few levels; hostile input nests thousands, and ijson's cost per
 # event grows with the depth.
 MAX_JSON_DEPTH = 512
+# The longest JSON line read as a record: a twarc2 page of 100 tweets with includes is a few MB.
+MAX_JSON_LINE = 64 << 20
 OPENING_EVENTS = ("start_map", "start_array")
 CLOSING_EVENTS = ("end_map", "end_array")
 # ijson turns a whole chunk into events before handing any over; small chunks let the
@@ -160,9 +162,23 @@ def json_records(path: Path, on_bytes: ByteCounter | None = None) -> Iterator[Re
         yield from until_broken(json_array_items(stream) if is_array else json_lines(stream))
 
 
-def json_lines(stream: BinaryIO) -> Iterator[Record]:
-    """One record per non-blank line, numbered by line."""
-    for number, line in enumerate(stream, start=1):
+def json_lines(stream: BinaryIO, max_line: int | None = None) -> Iterator[Record]:
+    """One record per non-blank line, numbered by line. A line longer than `max_line`
+    bytes (default MAX_JSON_LINE) is skipped through without being held in memory and
+    quarantined as too long: no real record comes near it, and decoding a line of
+    gigabytes would need many times that in memory."""
+    max_line = max_line or MAX_JSON_LINE
+    number = 0
+    while line := stream.readline(max_line + 1):
+        number += 1
+        if len(line) > max_line and not line.endswith(b"\n"):
+            length = len(line) + _skip_rest_of_line(stream)
+            yield Malformed(
+                number,
+                f"a line of {length} bytes, longer than the {max_line} bytes a record may have; set aside unread",
+                excerpt(line[:RAW_EXCERPT_CHARS]),
+            )
+            continue
         if number == 1 and line.startswith(_BOM):
             line = line[len(_BOM):]
         if not line.strip():
@@ -171,6 +187,15 @@ def json_lines(stream: BinaryIO) -> Iterator[Record]:
             yield number, _JSON.decode(line)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as error:
             yield Malformed(number, f"not valid JSON ({one_line(error)})", excerpt(line))
+
+
+def _skip_rest_of_line(stream: BinaryIO) -> int:
+    skipped = 0
+    while piece := stream.readline(1 << 20):
+        skipped += len(piece)
+        if piece.endswith(b"\n"):
+            break
+    return skipped
 
 
 def json_array_items(stream: BinaryIO, multiple_values: bool = False) -> Iterator[Record]:

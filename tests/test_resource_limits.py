@@ -1,0 +1,65 @@
+"""Adversarial sizes are refused record by record, with a reason, and memory stays bounded:
+a JSON line of hundreds of megabytes is skipped through unread, a post claiming a hundred
+thousand hashtags is set aside instead of becoming a hundred thousand actions."""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import subprocess
+import sys
+
+from conftest import DATA, assert_clean_exit, ingest, query, summary_counts
+from inconcert.ingest.sources import Malformed, json_lines
+
+
+def test_an_overlong_json_line_is_quarantined_and_its_neighbours_kept():
+    stream = io.BufferedReader(io.BytesIO(b'{"a": 1}\n{"b": "' + b"x" * 5000 + b'"}\n{"c": 3}\n'))
+    records = list(json_lines(stream, max_line=1000))
+    assert [r for r in records if not isinstance(r, Malformed)] == [(1, {"a": 1}), (3, {"c": 3})]
+    (too_long,) = [r for r in records if isinstance(r, Malformed)]
+    assert too_long.number == 2 and "longer than the 1000 bytes" in too_long.reason
+
+
+def test_a_600_megabyte_line_is_skipped_in_bounded_memory(tmp_path):
+    good = (DATA / "twitter-v1" / "tweets.jsonl").read_bytes()
+    path = tmp_path / "huge.jsonl"
+    with open(path, "wb") as out:
+        out.write(good)
+        out.write(b'{"full_text": "')
+        block = b"A" * (1 << 20)
+        for _ in range(600):
+            out.write(block)
+        out.write(b'"}\n')
+        out.write(good)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    process = subprocess.run(
+        [sys.executable, "-m", "inconcert.cli", "ingest", "--workspace", str(tmp_path / "ws"), "--format", "twitter-v1", str(path)],
+        capture_output=True, text=True, timeout=600,
+    )
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    assert process.returncode == 0 and "Traceback" not in process.stderr, process.stderr
+    records, _, quarantined = summary_counts(process)
+    assert quarantined >= 1 and records > 0
+    reasons = [r[0] for r in query(tmp_path / "ws", "SELECT reason FROM quarantine")]
+    assert any("set aside unread" in reason for reason in reasons), reasons
+    # The line is never held whole (decoding it would take well over twice its size): the
+    # process stays below the line's own 600 MB.
+    assert max(peak_kib, before) < 500 * 1024, f"peak RSS {peak_kib // 1024} MB"
+
+
+def test_a_post_with_a_hundred_thousand_hashtags_is_set_aside(tmp_path):
+    lines = (DATA / "twitter-v1" / "tweets.jsonl").read_text(encoding="utf-8").splitlines()
+    crafted = json.loads(lines[0])
+    crafted["id"] = crafted["id_str"] = "999"
+    crafted["entities"]["hashtags"] = [{"text": f"tag{i}", "indices": [0, 1]} for i in range(100_000)]
+    path = tmp_path / "crafted.jsonl"
+    path.write_text("\n".join([*lines, json.dumps(crafted)]) + "\n", encoding="utf-8")
+    baseline = summary_counts(ingest(tmp_path / "ws-plain", "twitter-v1", DATA / "twitter-v1" / "tweets.jsonl"))
+    run = ingest(tmp_path / "ws", "twitter-v1", path)
+    assert_clean_exit(run)
+    assert summary_counts(run)[0] == baseline[0] and summary_counts(run)[2] == baseline[2] + 1
+    assert query(tmp_path / "ws", "SELECT count(*) FROM actions WHERE content_id = '999'") == [(0,)]
+    reasons = [r[0] for r in query(tmp_path / "ws", "SELECT reason FROM quarantine")]
+    assert any("links, hashtags, mentions and images, more than the 5000" in reason for reason in reasons), reasons
