@@ -104,3 +104,82 @@ def test_killed_staged_ingest_then_rerun_equals_clean_run(scenario_files, tmp_pa
     kill_ingest_after(kill_after, workspace, *scenario_files, fmt="twitter-v2")
     assert_clean_exit(ingest(workspace, "twitter-v2", *scenario_files))
     assert workspace_content(workspace) == workspace_content(clean)
+
+
+def analysis_tables(workspace: Path, prefix: str) -> dict[str, str]:
+    """A digest of every table an analysis keeps (`coordination_*`, `signals_*`)."""
+    con = duckdb.connect(str(workspace / "inconcert.duckdb"), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE ? ORDER BY 1", [prefix + "%"]
+        ).fetchall()]
+        return {name: hashlib.sha256(repr(con.execute(f'SELECT * FROM "{name}" ORDER BY ALL').fetchall()).encode()).hexdigest()
+                for name in names}
+    finally:
+        con.close()
+
+
+def run_and_kill(seconds: float, *args: object) -> None:
+    process = subprocess.Popen([sys.executable, "-m", "inconcert.cli", *map(str, args)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(seconds)
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.fixture(scope="module")
+def analysed_scenario(tmp_path_factory):
+    """The demo scenario ingested; its clean coordination and signals results."""
+    from inconcert.simulate.scenario import write_scenario
+
+    folder = tmp_path_factory.mktemp("analysis-crash")
+    manifest = write_scenario(folder / "scenario", seed=7)
+    clean = folder / "clean"
+    for file in manifest.files:
+        assert_clean_exit(ingest(clean, file.format, file.path))
+    return folder, manifest, clean
+
+
+@pytest.mark.parametrize("analysis,args,prefix", [
+    ("coordination", ("--window", "60", "--kind", "any"), "coordination_"),
+    ("signals", (), "signals_"),
+])
+def test_killed_analysis_then_rerun_equals_clean_run(analysed_scenario, analysis, args, prefix):
+    folder, manifest, _ = analysed_scenario
+    from conftest import run_cli
+
+    clean, crashed = folder / f"clean-{analysis}", folder / f"crashed-{analysis}"
+    for workspace in (clean, crashed):
+        for file in manifest.files:
+            assert_clean_exit(ingest(workspace, file.format, file.path))
+    assert_clean_exit(run_cli(analysis, "--workspace", clean, *args, "--out", folder / f"clean-out-{analysis}"))
+    expected = analysis_tables(clean, prefix)
+    assert expected
+    out = folder / f"out-{analysis}"
+    for seconds in (0.3, 1.0, 1.8, 2.6, 3.5):
+        run_and_kill(seconds, analysis, "--workspace", crashed, *args, "--out", out)
+        # Whatever the moment of the kill, the workspace holds a whole previous state or none.
+        partial = analysis_tables(crashed, prefix)
+        assert not partial or partial == expected
+    assert_clean_exit(run_cli(analysis, "--workspace", crashed, *args, "--out", out))
+    assert analysis_tables(crashed, prefix) == expected
+
+
+def test_concurrent_commands_wait_or_fail_clearly(analysed_scenario):
+    """Two commands on one workspace: the second waits for the lock, or says plainly that
+    the workspace is busy; neither corrupts it."""
+    folder, _, clean = analysed_scenario
+    from conftest import run_cli
+
+    first = subprocess.Popen([sys.executable, "-m", "inconcert.cli", "coordination", "--workspace", str(clean),
+                              "--window", "60", "--kind", "any", "--out", str(folder / "concurrent-1")],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    second = run_cli("coordination", "--workspace", clean, "--window", "60", "--kind", "any", "--out", folder / "concurrent-2")
+    first_out, first_err = first.communicate(timeout=600)
+    for code, stderr in ((first.returncode, first_err), (second.returncode, second.stderr)):
+        assert "Traceback" not in stderr
+        assert code == 0 or (code == 2 and "workspace" in stderr and len(stderr.strip().splitlines()) == 1), stderr
+    assert first.returncode == 0 or second.returncode == 0
+    assert analysis_tables(clean, "coordination_")

@@ -22,6 +22,7 @@ from inconcert.signals.creation import (
 )
 from inconcert.signals.sync import SyncRules, sync_pairs
 from inconcert.signals.volume import VolumeRules, volume_bursts_sql, volume_cells
+from inconcert.store.tables import settle_floats
 from inconcert.store.workspace import Workspace
 
 RESULT_TABLES = ("signals_creation_bursts", "signals_volume_bursts", "signals_accounts", "signals_sync_pairs")
@@ -83,6 +84,8 @@ def run_signals(workspace: Workspace, params: SignalsParams | None = None) -> Si
         _store_volume_bursts(con, params, with_coordination)
         _store_sync_pairs(con, params)
         _store_parameters(con, params, with_coordination)
+        for table in ("signals_creation_bursts", "signals_accounts", "signals_volume_bursts", "signals_sync_pairs"):
+            settle_floats(con, table)
         summary = _summary(con)
         con.execute("COMMIT")
     except BaseException:
