@@ -131,6 +131,8 @@ JSON_BREAKS = (ijson.JSONError, UnicodeDecodeError, RecursionError)
 MAX_JSON_DEPTH = 512
 # The longest JSON line read as a record: a twarc2 page of 100 tweets with includes is a few MB.
 MAX_JSON_LINE = 64 << 20
+# The longest CSV field read (a post text is a few kB; a longer field is a crafted one).
+MAX_CSV_FIELD = 64 << 20
 OPENING_EVENTS = ("start_map", "start_array")
 CLOSING_EVENTS = ("end_map", "end_array")
 # ijson turns a whole chunk into events before handing any over; small chunks let the
@@ -290,7 +292,7 @@ def csv_records(
     header); without them the file is unusable as a whole. Rows with bytes that are not
     UTF-8 or with more fields than the header are quarantined, the rest kept.
     """
-    csv.field_size_limit(1 << 30)
+    csv.field_size_limit(MAX_CSV_FIELD)
     yield from until_broken(_csv_rows(path, required, on_bytes, format_name))
 
 
@@ -302,7 +304,7 @@ def _csv_rows(
 ) -> Iterator[Record]:
     with open_binary(path, on_bytes) as binary:
         text = io.TextIOWrapper(binary, encoding="utf-8", errors="surrogateescape", newline="")
-        reader = csv.reader(text)
+        reader = csv.reader(_bounded_lines(text, MAX_CSV_FIELD))
         try:
             header = next(reader)
         except StopIteration:
@@ -331,6 +333,9 @@ def _csv_rows(
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
             joined = ",".join(row)
+            if _OVERLONG in joined:
+                yield Malformed(number, f"a line longer than the {MAX_CSV_FIELD} characters a record may have; set aside unread")
+                continue
             if _has_surrogates(joined):
                 yield Malformed(number, "bytes that are not UTF-8 text", excerpt(_repair(joined)))
                 continue
@@ -338,6 +343,23 @@ def _csv_rows(
                 yield Malformed(number, f"{len(row)} fields where the header has {width}", excerpt(joined))
                 continue
             yield number, dict(zip(header, row + [""] * (width - len(row))))
+
+
+# Stands in for a physical line too long to hold; no real text contains it.
+_OVERLONG = "\x00inconcert:overlong-line\x00"
+
+
+def _bounded_lines(text: io.TextIOBase, limit: int) -> Iterator[str]:
+    """The file's lines for the CSV parser, none longer than `limit` characters: a longer
+    one is read through in pieces, never held whole, and replaced by a marker line."""
+    while line := text.readline(limit + 1):
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            while piece := text.readline(1 << 20):
+                if piece.endswith(("\n", "\r")):
+                    break
+            yield _OVERLONG + "\n"
+        else:
+            yield line
 
 
 def _header_ok(header: list[str], required: tuple[str, ...] | Callable[[list[str]], bool]) -> bool:
