@@ -31,10 +31,12 @@ def truth(demo) -> dict:
     return json.loads((workspace / "scenario" / "ground_truth.json").read_text(encoding="utf-8"))
 
 
-def test_demo_exits_0_and_ends_with_the_workspace_path(demo):
+def test_demo_exits_0_and_ends_with_the_report_path(demo):
     workspace, run = demo
     assert_clean_exit(run)
-    assert run.stdout.strip().splitlines()[-1] == str(workspace)
+    assert run.stdout.strip().splitlines()[-1] == str(workspace / "report.html")
+    assert (workspace / "report.html").stat().st_size > 0
+    assert "inconcert serve --workspace" in run.stdout
     assert "bot network: 40 accounts" in run.stdout and "quarantined" in run.stdout
 
 
@@ -112,7 +114,7 @@ def test_running_the_demo_again_adds_nothing(demo, manifest):
     workspace, _ = demo
     again = run_cli("demo", "--workspace", workspace)
     assert_clean_exit(again)
-    assert again.stdout.strip().splitlines()[-1] == str(workspace)
+    assert again.stdout.strip().splitlines()[-1] == str(workspace / "report.html")
     assert again.stderr.count("already ingested, skipped") == len(manifest["files"])
     assert scalar(workspace, "SELECT count(*) FROM ingests") == len(manifest["files"])
     assert scalar(workspace, "SELECT count(*) FROM posts") == manifest["totals"]["posts"]
