@@ -87,7 +87,7 @@ def time_to_interactive(report: Path, runs: int) -> list[dict]:
             page.click("#account-search")
             if errors:
                 raise SystemExit(f"page errors: {errors}")
-            measured.append({"wall_s": wall, **stats})
+            measured.append({"wall_s": wall, **stats, "timings": page.evaluate("() => window.__inconcert.timings")})
             page.close()
         browser.close()
     return measured
@@ -117,7 +117,7 @@ def main() -> None:
     measured = time_to_interactive(report, args.runs)
     for run in measured:
         print(f"  {run['nodes']} nodes, {run['edges']} edges: interactive {run['sinceNavigationMs'] / 1000:.2f} s after "
-              f"navigation (graph built in {run['buildMs'] / 1000:.2f} s, first frame drawn at {run['firstRenderMs'] / 1000:.2f} s; wall {run['wall_s']:.2f} s)")
+              f"navigation (data parsed in {run['timings']['parse'] / 1000:.2f} s, graph built in {run['buildMs'] / 1000:.2f} s, first frame drawn at {run['firstRenderMs'] / 1000:.2f} s; wall {run['wall_s']:.2f} s)")
     median = statistics.median(run["sinceNavigationMs"] for run in measured) / 1000
     print(f"median time to interactive: {median:.2f} s (target < 5 s): {'PASS' if median < 5 else 'FAIL'}")
 

@@ -55,6 +55,7 @@ def test_no_path_reaches_the_file_system(client, path):
 def test_only_reads_and_only_small_requests(client):
     assert client.post("/api/overview", content=b"x").status_code == 405
     assert client.get("/api/overview", headers={"content-length": "100000"}).status_code == 413
+    assert client.get("/api/overview", headers={"content-length": "ten"}).status_code == 400
     assert client.get("/api/search?q=" + "a" * 5000).status_code == 414
     assert client.get("/api/search", params={"q": "a" * 300}).status_code == 422
     assert client.get("/api/search", params={"q": "vote", "limit": 100000}).status_code == 422

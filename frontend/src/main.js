@@ -91,6 +91,7 @@ class App {
     const first = !this.network;
     const panel = (id) => this.panels.get(id);
     if (first) this.network = new NetworkView(this, panel("network"));
+    else this.network.destroy(); // its renderer, layout worker and selection belong to the old data
     // Other views draw when first opened (and again after a filter reload): the network
     // is what must be interactive first.
     for (const id of this.drawn) if (id !== "network" && id !== "search") clear(panel(id));
@@ -132,6 +133,7 @@ class App {
 
   markReady(stats) {
     state.stats = { ...stats, sinceNavigationMs: Math.round(performance.now()) };
+    window.__stats = state.stats; // the flag browser scripts commonly wait on after a first render
     state.ready = true;
     document.documentElement.setAttribute("data-ready", "true");
   }

@@ -52,8 +52,8 @@ export function narrativesView(root, data) {
   if (tables.text_quantities) append(root, quantitiesSection(rowsOf(tables.text_quantities), docs, compare));
   if (tables.text_labels) append(root, labelsMatrix(rowsOf(tables.text_labels), docs));
   if (tables.text_disagreements) append(root, disagreementsSection(rowsOf(tables.text_disagreements), docs, compare));
-  if (tables.text_reuse) append(root, reuseSection(rowsOf(tables.text_reuse), docs, compare));
-  for (const name of ["text_attributions", "text_relations", "text_techniques", "text_reuse_outlets"]) {
+  if (tables.text_reuse) append(root, reuseSection(rowsOf(tables.text_reuse), rowsOf(tables.text_reuse_outlets), docs, compare));
+  for (const name of ["text_documents", "text_attributions", "text_relations", "text_techniques", "text_reuse_outlets", "text_disagreements"]) {
     if (tables[name]) append(root, el("details", {}, el("summary", {}, `All rows of ${name}`), dataTable(tables[name].columns, tables[name].rows, { caption: name })));
   }
 }
@@ -104,13 +104,13 @@ function sideBySide(list, docs, spans) {
   const panes = [0, 1].map((side) => {
     const select = el("select", { id: `article-${side}`, "aria-label": side ? "Right article" : "Left article" },
       list.map((d) => el("option", { value: d.doc_id }, `${d.outlet || "?"} — ${d.title || d.doc_id}`)));
-    const note = el("p", { class: "note", "aria-live": "polite" });
+    const note = el("p", { class: "note", "aria-live": "polite" }, "Focus or click a highlight to see what was found there.");
     const body = el("div", { class: "pane-body" });
     const show = (docId) => {
       select.value = docId;
       const doc = docs.get(docId);
       clear(body);
-      clear(note);
+      note.textContent = "Focus or click a highlight to see what was found there.";
       if (!doc) return append(body, message("This article's text is not in the report."));
       append(body,
         el("h4", {}, doc.title || doc.doc_id),
@@ -169,21 +169,33 @@ function labelsMatrix(rows, docs) {
             el("span", { class: `pill ${l.polarity}` }, l.label))))))))));
 }
 
+const SHOWN_DISAGREEMENTS = 60;
+
 function disagreementsSection(rows, docs, compare) {
   return el("section", {}, el("h3", {}, "Disagreements between sources"),
-    el("ol", { class: "evidence" }, rows.map((d) => el("li", { class: "pair" },
+    rows.length > SHOWN_DISAGREEMENTS ? el("p", { class: "muted" }, `The first ${SHOWN_DISAGREEMENTS} of ${rows.length}; all are in the table at the end of this view.`) : null,
+    el("ol", { class: "evidence" }, rows.slice(0, SHOWN_DISAGREEMENTS).map((d) => el("li", { class: "pair" },
       el("div", { class: "pair-head" }, el("span", { class: "kind" }, d.kind), " ", el("strong", {}, d.topic || ""), " — ", d.summary || ""),
       el("div", { class: "pair-posts" }, passage(docs, d.doc_a, d.start_a, d.end_a), passage(docs, d.doc_b, d.start_b, d.end_b)),
       button("Compare the two articles side by side", () => compare.open(d.doc_a, d.start_a, d.doc_b, d.start_b))))));
 }
 
-function reuseSection(rows, docs, compare) {
+function reuseSection(rows, outletRows, docs, compare) {
   const outletOf = (doc) => docs.get(doc)?.outlet || doc;
   const links = new Map();
-  for (const r of rows) {
-    const [a, b] = [outletOf(r.doc_a), outletOf(r.doc_b)].sort();
-    if (a === b) continue;
-    links.set(`${a}\n${b}`, (links.get(`${a}\n${b}`) || 0) + 1);
+  if (outletRows.length && "source_outlet" in outletRows[0]) {
+    // The text analysis' own outlet table: who was copied by whom, with how many passages.
+    for (const r of outletRows) {
+      if (r.source_outlet === r.copying_outlet) continue;
+      const key = [r.source_outlet, r.copying_outlet].sort().join("\n");
+      links.set(key, (links.get(key) || 0) + (r.n_passages || 1));
+    }
+  } else {
+    for (const r of rows) {
+      const [a, b] = [outletOf(r.doc_a), outletOf(r.doc_b)].sort();
+      if (a === b) continue;
+      links.set(`${a}\n${b}`, (links.get(`${a}\n${b}`) || 0) + 1);
+    }
   }
   const outlets = [...new Set([...links.keys()].flatMap((k) => k.split("\n")))].sort();
   const size = 420, radius = 150, centre = size / 2;

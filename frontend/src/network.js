@@ -3,6 +3,7 @@
 // groups), search, filters, and the evidence panel for an account or an edge.
 import Graph from "graphology";
 import Sigma from "sigma";
+import { EdgeLineProgram } from "sigma/rendering";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
 import { append, button, clear, dataTable, downloadText, el, formatNumber, formatSeconds, formatTime, message, safeLink, toCsv } from "./dom.js";
@@ -53,7 +54,10 @@ export function buildGraph(network, colours) {
   const { nodes, edges } = network;
   const { x, y } = seedPositions(nodes);
   for (let i = 0; i < nodes.id.length; i++) {
-    graph.addNode(nodes.id[i], {
+    // Keys are positions ("0", "1", …): V8 stores integer-like keys as array elements, which
+    // makes graphology's adjacency twice as fast to build as with arbitrary account ids.
+    graph.addNode(String(i), {
+      account: nodes.id[i],
       x: x[i], y: y[i],
       label: nodes.label[i],
       cluster: nodes.cluster[i],
@@ -64,11 +68,11 @@ export function buildGraph(network, colours) {
       color: colours.get(nodes.cluster[i]) || OTHER_COLOUR,
     });
   }
+  // Edges keep only what drawing needs; the rest is read from the columns by edge key.
   for (let i = 0; i < edges.source.length; i++) {
-    graph.addEdge(nodes.id[edges.source[i]], nodes.id[edges.target[i]], {
-      weight: edges.weight[i], n_objects: edges.n_objects[i], mean_dt: edges.mean_dt[i], kinds: edges.kinds[i],
+    graph.addUndirectedEdgeWithKey(i, String(edges.source[i]), String(edges.target[i]), {
+      weight: edges.weight[i],
       size: Math.min(4, 0.5 + Math.log10(edges.weight[i])),
-      color: EDGE_COLOUR,
     });
   }
   return graph;
@@ -86,6 +90,7 @@ export class NetworkView {
 
   render(data) {
     this.data = data;
+    this.selected = null; // a selection belongs to the graph it was made in
     clear(this.root);
     const network = data.network;
     this.colours = clusterColours(network.cluster_ids);
@@ -101,6 +106,14 @@ export class NetworkView {
       "aria-label": "Coordination network. Arrow keys pan, plus and minus zoom; use the search or the account list to select.",
     });
     this.accountList = el("div", { class: "account-list" });
+    if (!network.shown_nodes) {
+      // Nothing to draw (no co-shares, or filters that match none): keep the filters at hand.
+      this.graph = null;
+      this.status.textContent = `Showing 0 accounts and 0 co-share links. ${network.message || ""}`;
+      append(this.root, this.toolbar(network), this.status);
+      this.app.markReady({ nodes: 0, edges: 0 });
+      return;
+    }
     append(this.root,
       this.toolbar(network),
       this.status,
@@ -117,19 +130,19 @@ export class NetworkView {
     });
     const results = el("ul", { id: "account-search-results", role: "listbox", class: "search-results", hidden: true });
     let active = -1;
-    const choose = (id) => { results.hidden = true; search.setAttribute("aria-expanded", "false"); this.selectNode(id, true); };
+    const choose = (key) => { results.hidden = true; search.setAttribute("aria-expanded", "false"); this.selectKey(key, true); };
     const update = () => {
       clear(results);
       active = -1;
       const query = search.value.trim().toLocaleLowerCase();
       if (!query || !this.graph) { results.hidden = true; return; }
       const found = [];
-      this.graph.forEachNode((id, attributes) => {
-        if (found.length < 12 && (String(attributes.label).toLocaleLowerCase().includes(query) || id.toLocaleLowerCase().includes(query))) found.push(id);
+      this.graph.forEachNode((key, attributes) => {
+        if (found.length < 12 && (String(attributes.label).toLocaleLowerCase().includes(query) || attributes.account.toLocaleLowerCase().includes(query))) found.push(key);
       });
-      found.forEach((id, i) => {
-        const option = el("li", { role: "option", id: `account-option-${i}`, "data-id": id, on: { mousedown: (e) => { e.preventDefault(); choose(id); } } },
-          this.graph.getNodeAttribute(id, "label"), el("span", { class: "muted" }, ` ${id}`));
+      found.forEach((key, i) => {
+        const option = el("li", { role: "option", id: `account-option-${i}`, "data-id": key, on: { mousedown: (e) => { e.preventDefault(); choose(key); } } },
+          this.graph.getNodeAttribute(key, "label"), el("span", { class: "muted" }, ` ${this.graph.getNodeAttribute(key, "account")}`));
         results.append(option);
       });
       if (!found.length) results.append(el("li", { class: "muted" }, "no account in view matches"));
@@ -219,9 +232,13 @@ export class NetworkView {
   draw(network) {
     const started = performance.now();
     this.graph = buildGraph(network, this.colours);
+    this.keyOf = new Map(network.nodes.id.map((account, i) => [account, String(i)]));
     const built = performance.now();
     const edgeEvents = this.graph.size <= EDGE_EVENTS_MAX;
+    // Past EDGE_EVENTS_MAX, edges are drawn as one-pixel GL lines: a third of the vertices.
+    const lines = edgeEvents ? {} : { defaultEdgeType: "line", edgeProgramClasses: { line: EdgeLineProgram } };
     this.renderer = new Sigma(this.graph, this.container, {
+      ...lines,
       enableEdgeEvents: edgeEvents,
       allowInvalidContainer: true, // drawn while its tab is hidden; resized when shown
       hideEdgesOnMove: this.graph.size > EDGE_EVENTS_MAX,
@@ -230,12 +247,20 @@ export class NetworkView {
       zIndex: this.graph.size <= EDGE_EVENTS_MAX, // sorting 100k edges per frame is not worth it
       defaultEdgeColor: EDGE_COLOUR,
     });
-    this.renderer.on("clickNode", ({ node }) => this.selectNode(node, false));
+    this.renderer.on("clickNode", ({ node }) => this.selectKey(node, false));
     this.renderer.on("clickEdge", ({ edge }) => this.selectEdge(this.graph.source(edge), this.graph.target(edge)));
     this.renderer.on("clickStage", () => this.clearSelection());
     this.renderer.on("enterNode", () => { this.container.style.cursor = "pointer"; });
     this.renderer.on("leaveNode", () => { this.container.style.cursor = ""; });
     this.container.addEventListener("keydown", (event) => this.onKey(event));
+    // Where an account is drawn, in page pixels: lets a script (and the browser tests) click it.
+    window.__inconcert.nodePosition = (account) => {
+      const key = this.keyOf.get(account);
+      if (!this.renderer || key === undefined) return null;
+      const point = this.renderer.graphToViewport(this.graph.getNodeAttributes(key));
+      const box = this.container.getBoundingClientRect();
+      return { x: box.left + point.x, y: box.top + point.y };
+    };
     // Sigma draws its first frame inside its constructor; ready once the browser has painted it.
     const drawn = performance.now();
     requestAnimationFrame(() => {
@@ -260,9 +285,11 @@ export class NetworkView {
   }
 
   startLayout() {
-    if (this.graph.order < 2) return;
+    if (!this.graph || this.graph.order < 2) { window.__inconcert.layoutDone = true; return; }
     const settings = { ...forceAtlas2.inferSettings(this.graph), edgeWeightInfluence: 0.5, barnesHutOptimize: this.graph.order > 1500 };
-    const budget = this.graph.size > 50000 ? LAYOUT_MS / 2 : LAYOUT_MS;
+    // Small graphs settle fast; big ones get a bounded budget (the seeded clusters are readable already).
+    const budget = Math.min(this.graph.size > 50000 ? LAYOUT_MS / 2 : LAYOUT_MS, 500 + 5 * this.graph.order);
+    window.__inconcert.layoutDone = false;
     try {
       this.layout = new FA2Layout(this.graph, { settings });
       this.layout.start();
@@ -271,7 +298,7 @@ export class NetworkView {
       // No workers (some locked-down browsers): iterate in small steps between frames.
       const until = performance.now() + budget;
       const step = () => {
-        if (!this.graph || performance.now() > until) return;
+        if (!this.graph || performance.now() > until) { window.__inconcert.layoutDone = true; return; }
         forceAtlas2.assign(this.graph, { iterations: 2, settings });
         requestAnimationFrame(step);
       };
@@ -282,10 +309,12 @@ export class NetworkView {
   stopLayout() {
     clearTimeout(this.layoutTimer);
     if (this.layout) { this.layout.kill(); this.layout = null; }
+    window.__inconcert.layoutDone = true;
   }
 
   destroy() {
     this.stopLayout();
+    this.selected = null;
     if (this.renderer) { this.renderer.kill(); this.renderer = null; }
     this.graph = null;
   }
@@ -373,18 +402,19 @@ export class NetworkView {
     this.status.textContent =
       `Showing ${formatNumber(shownNodes)} accounts and ${formatNumber(shownEdges)} co-share links` +
       (capped ? ` — the strongest part of ${formatNumber(network.total_nodes)} accounts and ${formatNumber(network.total_edges)} links; the full network is in the coordination exports (edges.csv, network.graphml, network.gexf).` : ".") +
-      (network.parameters?.window !== undefined ? ` Window ${network.parameters.window} s, kind ${network.parameters.kind}.` : "");
+      (network.parameters?.window !== undefined ? ` Window ${network.parameters.window} s, kind ${network.parameters.kind}.` : "") +
+      (network.message ? ` ${network.message}` : "");
   }
 
   fillAccountList() {
     const ids = [];
-    this.graph.forEachNode((id, a) => ids.push([id, a]));
+    this.graph.forEachNode((key, a) => ids.push([key, a]));
     ids.sort((x, y) => (y[1].flagged - x[1].flagged) || (y[1].degree - x[1].degree));
     clear(this.accountList);
     append(this.accountList,
       el("h3", {}, "Accounts by number of partners"),
       el("ol", { class: "compact" }, ids.slice(0, 60).map(([id, a]) =>
-        el("li", {}, button(`${a.label}${a.flagged ? " (flagged)" : ""} — ${a.degree} partners`, () => this.selectNode(id, true), { "data-account": id })))));
+        el("li", {}, button(`${a.label}${a.flagged ? " (flagged)" : ""} — ${a.degree} partners`, () => this.selectKey(id, true), { "data-account": a.account })))));
   }
 
   clearSelection() {
@@ -393,11 +423,23 @@ export class NetworkView {
   }
 
   focusCamera(node) {
-    const display = this.renderer.getNodeDisplayData(node);
-    if (display) this.renderer.getCamera().animate({ x: display.x, y: display.y, ratio: 0.4 }, { duration: 300 });
+    // The camera works in sigma's normalised ("framed") coordinates, not the layout's.
+    const target = this.renderer.viewportToFramedGraph(this.renderer.graphToViewport(this.graph.getNodeAttributes(node)));
+    this.renderer.getCamera().animate({ x: target.x, y: target.y, ratio: 0.4 }, { duration: 300 });
   }
 
-  selectNode(id, moveCamera) {
+  labelOf(account) {
+    const key = this.keyOf?.get(account);
+    return key !== undefined && this.graph?.hasNode(key) ? this.graph.getNodeAttribute(key, "label") : account;
+  }
+
+  // By account id, from the other views and the search results.
+  selectNode(account, moveCamera) {
+    const key = this.keyOf?.get(account);
+    if (key !== undefined) this.selectKey(key, moveCamera);
+  }
+
+  selectKey(id, moveCamera) {
     if (!this.graph?.hasNode(id)) return;
     this.selected = { type: "node", id };
     this.applyReducers();
@@ -406,7 +448,7 @@ export class NetworkView {
   }
 
   selectEdge(a, b) {
-    [a, b] = a < b ? [a, b] : [b, a];
+    [a, b] = this.graph.getNodeAttribute(a, "account") < this.graph.getNodeAttribute(b, "account") ? [a, b] : [b, a];
     this.selected = { type: "edge", a, b };
     this.applyReducers();
     this.showEdge(a, b);
@@ -414,13 +456,11 @@ export class NetworkView {
 
   showAccount(id) {
     const node = this.graph.getNodeAttributes(id);
-    const profile = this.data.accounts?.[id] || {};
-    const partners = this.graph.edges(id).map((edge) => {
-      const other = this.graph.opposite(id, edge);
-      return { other, ...this.graph.getEdgeAttributes(edge) };
-    }).sort((x, y) => y.weight - x.weight);
+    const profile = this.data.accounts?.[node.account] || {};
+    const partners = this.graph.edges(id).map((edge) => ({ other: this.graph.opposite(id, edge), ...this.edgeFacts(edge) }))
+      .sort((x, y) => y.weight - x.weight);
     const facts = [
-      ["account id", id], ["handle", profile.handle], ["name", profile.display_name], ["platform", profile.platform],
+      ["account id", node.account], ["handle", profile.handle], ["name", profile.display_name], ["platform", profile.platform],
       ["created", formatTime(profile.created_at)], ["followers", formatNumber(profile.followers)],
       ["cluster", node.cluster], ["flagged", node.flagged ? "yes: part of a coordinated group at these settings" : "no"],
       ["coordination score", node.score], ["bot score", profile.bot_score], ["in a creation burst", profile.in_creation_burst],
@@ -429,21 +469,24 @@ export class NetworkView {
     clear(this.details);
     append(this.details,
       el("h3", { id: "details-title" }, `Account ${node.label}`),
-      el("dl", { class: "facts" }, facts.map(([k, v]) => [el("dt", {}, k), el("dd", {}, typeof v === "boolean" ? (v ? "yes" : "no") : String(v))])),
+      el("dl", { class: "facts" }, facts.map(([k, v]) => [el("dt", {}, k), el("dd", {}, typeof v === "boolean" ? (v ? "yes" : "no") : typeof v === "number" ? formatNumber(v) : String(v))])),
       profile.description ? el("p", { class: "bio" }, profile.description) : null,
       profile.url ? el("p", {}, "Profile link: ", safeLink(profile.url)) : null,
+      el("div", { class: "edge-evidence" }),
       el("h4", {}, "Co-shared with"),
       el("ol", { class: "compact partners" }, partners.slice(0, 40).map((p) =>
         el("li", {}, button(`${this.graph.getNodeAttribute(p.other, "label")} — weight ${formatNumber(p.weight)}, ${formatNumber(p.n_objects)} objects`,
-          () => this.selectEdge(id, p.other), { "data-partner": p.other })))),
-      partners.length > 40 ? el("p", { class: "muted" }, `and ${partners.length - 40} more`) : null,
-      el("div", { class: "edge-evidence" }));
-    if (partners.length) this.fillEvidence(this.details.querySelector(".edge-evidence"), id < partners[0].other ? id : partners[0].other, id < partners[0].other ? partners[0].other : id);
+          () => this.selectEdge(id, p.other), { "data-partner": this.graph.getNodeAttribute(p.other, "account") })))),
+      partners.length > 40 ? el("p", { class: "muted" }, `and ${partners.length - 40} more`) : null);
+    if (partners.length) {
+      const pair = [node.account, this.graph.getNodeAttribute(partners[0].other, "account")].sort();
+      this.fillEvidence(this.details.querySelector(".edge-evidence"), pair[0], pair[1]);
+    }
   }
 
   async showEdge(a, b) {
     const key = this.graph.edge(a, b);
-    const attributes = key ? this.graph.getEdgeAttributes(key) : {};
+    const attributes = key !== undefined ? this.edgeFacts(key) : {};
     const label = (n) => (this.graph.hasNode(n) ? this.graph.getNodeAttribute(n, "label") : n);
     clear(this.details);
     const box = el("div", { class: "edge-evidence" });
@@ -453,9 +496,9 @@ export class NetworkView {
         [["weight (co-share pairs)", formatNumber(attributes.weight)], ["distinct objects", formatNumber(attributes.n_objects)],
           ["mean Δt", formatSeconds(attributes.mean_dt)], ["kinds", attributes.kinds]]
           .filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => [el("dt", {}, k), el("dd", {}, String(v))])),
-      el("p", {}, button(`Show ${label(a)}`, () => this.selectNode(a, true)), " ", button(`Show ${label(b)}`, () => this.selectNode(b, true))),
+      el("p", {}, button(`Show ${label(a)}`, () => this.selectKey(a, true)), " ", button(`Show ${label(b)}`, () => this.selectKey(b, true))),
       box);
-    await this.fillEvidence(box, a, b);
+    await this.fillEvidence(box, this.graph.getNodeAttribute(a, "account"), this.graph.getNodeAttribute(b, "account"));
     this.details.focus({ preventScroll: true });
   }
 
@@ -471,7 +514,7 @@ export class NetworkView {
       return;
     }
     clear(box);
-    const label = (n) => (this.graph?.hasNode(n) ? this.graph.getNodeAttribute(n, "label") : n);
+    const label = (account) => this.labelOf(account);
     if (!evidence || !evidence.pairs.length) {
       append(box, message("This link's evidence is not inlined in the report (only the strongest links carry it); it is in evidence.parquet of the coordination exports, and in `inconcert serve`."));
       return;
@@ -491,10 +534,19 @@ export class NetworkView {
             postCard(evidence.posts[contentB], contentB, label(evidence.account_b), tsB))))));
   }
 
+  edgeFacts(key) {
+    const edges = this.data.network.edges;
+    const i = Number(key);
+    return { weight: edges.weight[i], n_objects: edges.n_objects[i], mean_dt: edges.mean_dt[i], kinds: edges.kinds[i] };
+  }
+
   downloadEdges() {
     if (!this.graph) return;
     const rows = [];
-    this.graph.forEachEdge((edge, attributes, a, b) => rows.push([a, b, attributes.weight, attributes.n_objects, attributes.mean_dt, attributes.kinds]));
+    this.graph.forEachEdge((edge, attributes, a, b) => {
+      const facts = this.edgeFacts(edge);
+      rows.push([this.graph.getNodeAttribute(a, "account"), this.graph.getNodeAttribute(b, "account"), facts.weight, facts.n_objects, facts.mean_dt, facts.kinds]);
+    });
     downloadText("inconcert-edges-shown.csv", toCsv(["account_a", "account_b", "weight", "n_objects", "mean_time_delta", "kinds"], rows));
   }
 }

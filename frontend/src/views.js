@@ -138,6 +138,9 @@ export function searchView(root, source, onAccount) {
         : message("No article matches."));
   };
   append(root,
+    el("p", {}, source.mode === "report"
+      ? "Search the words of the posts behind the inlined evidence and of the articles in this report (case-insensitive). `inconcert serve` searches the whole workspace."
+      : "Search the words of every post and article in the workspace (case-insensitive)."),
     el("form", { class: "toolbar", role: "search", on: { submit: (e) => { e.preventDefault(); run(); } } },
       input, el("button", { type: "submit", id: "text-search-go" }, "Search")),
     results);

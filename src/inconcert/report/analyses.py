@@ -1,7 +1,7 @@
 """Run, with default settings, each analysis whose results the report needs and the
 workspace lacks (CONTRACT §6). An analysis joins here through its `run_<analysis>`
 function; one whose module is not installed is simply left out, and one that cannot run
-on this workspace (a UserError: nothing to analyse, a missing model) is reported in its
+on this workspace (nothing to analyse, a missing model, a bug) is reported in its
 section instead of stopping the whole report.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+
+import duckdb
 
 from inconcert.errors import UserError
 from inconcert.report.network import has_coordination
@@ -28,13 +30,13 @@ class AnalysesRun:
 def ensure_analyses(ws: Workspace) -> AnalysesRun:
     run = AnalysesRun()
     if not has_coordination(ws.con) and row_count(ws.con, "actions"):
-        _attempt(run, "coordination", lambda: _coordination(ws))
+        _attempt(ws, run, "coordination", lambda: _coordination(ws))
     run_signals = _optional("inconcert.signals", "run_signals")
     if run_signals and not _has_tables(ws, "signals_") and row_count(ws.con, "accounts"):
-        _attempt(run, "signals", lambda: run_signals(ws))
+        _attempt(ws, run, "signals", lambda: run_signals(ws))
     run_text = _optional("inconcert.text.run", "run_text")
     if run_text and not _has_tables(ws, "text_") and row_count(ws.con, "articles"):
-        _attempt(run, "text", lambda: run_text(ws, ws.path / TEXT_FOLDER))
+        _attempt(ws, run, "text", lambda: run_text(ws, ws.path / TEXT_FOLDER))
     return run
 
 
@@ -47,13 +49,26 @@ def _coordination(ws: Workspace) -> None:
     write_outputs(ws.con, ws.path / COORDINATION_FOLDER)
 
 
-def _attempt(run: AnalysesRun, name: str, action) -> None:
+def _attempt(ws: Workspace, run: AnalysesRun, name: str, action) -> None:
+    """A failing analysis costs its own section, not the whole report; the report says why
+    (and the command says so on stderr)."""
     try:
         action()
     except UserError as error:
         run.failed[name] = str(error)
+    except Exception as error:  # a bug there: name it, keep the rest of the report
+        run.failed[name] = f"internal error ({type(error).__name__}: {error}); please report it"
+        _abandon_transaction(ws)
     else:
         run.ran.append(name)
+
+
+def _abandon_transaction(ws: Workspace) -> None:
+    """An analysis that died inside its transaction leaves it open; the report reads on."""
+    try:
+        ws.con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # it had closed its transaction itself
 
 
 def _has_tables(ws: Workspace, prefix: str) -> bool:
@@ -61,7 +76,7 @@ def _has_tables(ws: Workspace, prefix: str) -> bool:
         ws.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' AND starts_with(table_name, ?)",
             [prefix],
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 

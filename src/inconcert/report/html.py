@@ -82,17 +82,14 @@ class ReportSummary:
     total_edges: int
 
 
-def write_report(workspace: Path, out: Path) -> ReportSummary:
+def write_report(ws: Workspace, out: Path) -> ReportSummary:
     """Run what is missing, gather every view and write the file (temp name, then rename,
     so a reader never sees half a report)."""
     if out.is_dir():
         raise UserError(f"--out {out}: is a folder; give a file name such as report.html.")
-    if not (workspace / "inconcert.duckdb").exists():
-        raise UserError(f"--workspace {workspace}: no inconcert workspace there (run `inconcert ingest` first).")
-    with Workspace.open(workspace) as ws:
-        analyses = ensure_analyses(ws)
-        data = report_data(ws.con, failed=analyses.failed)
-    document = render_html(data, f"inconcert report — {workspace.resolve().name}")
+    analyses = ensure_analyses(ws)
+    data = report_data(ws.con, failed=analyses.failed)
+    document = render_html(data, f"inconcert report — {ws.path.resolve().name}")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     tmp.write_text(document, encoding="utf-8")

@@ -127,8 +127,8 @@ def select_view(con: duckdb.DuckDBPyConnection, view: EdgeFilter) -> dict[str, i
         """
     )
     return {
-        "total_edges": con.execute("SELECT count(*) FROM matching_edges").fetchone()[0],
-        "total_nodes": con.execute("SELECT count(*) FROM matching_nodes").fetchone()[0],
+        "total_edges": con.execute("SELECT count(*) FROM matching_edges").fetchall()[0][0],
+        "total_nodes": con.execute("SELECT count(*) FROM matching_nodes").fetchall()[0][0],
     }
 
 
@@ -225,7 +225,7 @@ def edge_evidence(con: duckdb.DuckDBPyConnection, account_a: str, account_b: str
         """,
         [a, b, *params, limit],
     ).fetchall()
-    total = con.execute(f"SELECT count(*) FROM coordination_evidence v WHERE {where}", [a, b, *params]).fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM coordination_evidence v WHERE {where}", [a, b, *params]).fetchall()[0][0]
     pairs = [[kind, obj, ca, plain(ta), cb, plain(tb), delta] for kind, obj, ca, ta, cb, tb, delta in rows]
     contents = sorted({p[2] for p in pairs} | {p[4] for p in pairs})
     return {"account_a": a, "account_b": b, "pairs": pairs, "total_pairs": total, "posts": posts_by_id(con, contents)}

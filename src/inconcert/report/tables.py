@@ -13,7 +13,7 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(
         con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
     )
 
 
@@ -29,7 +29,7 @@ def table_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
 def row_count(con: duckdb.DuckDBPyConnection, name: str) -> int:
     if not table_exists(con, name):
         return 0
-    return con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+    return con.execute(f'SELECT count(*) FROM "{name}"').fetchall()[0][0]
 
 
 def plain(value: object) -> object:

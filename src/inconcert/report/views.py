@@ -17,7 +17,7 @@ from inconcert.report.tables import columnar, plain, records, row_count, table_c
 SIGNAL_TABLES = ("signals_creation_bursts", "signals_volume_bursts", "signals_accounts", "signals_sync_pairs")
 TEXT_TABLES = (
     "text_quantities", "text_attributions", "text_labels", "text_relations", "text_techniques",
-    "text_disagreements", "text_reuse", "text_reuse_outlets",
+    "text_disagreements", "text_reuse", "text_reuse_outlets", "text_documents",
 )
 FLOOD_KINDS = ("hashtag", "link", "domain")
 MAX_TABLE_ROWS = 500
@@ -59,8 +59,8 @@ def overview(con: duckdb.DuckDBPyConnection) -> dict:
             """
         )
     )
-    span = con.execute("SELECT min(ts), max(ts) FROM posts").fetchone()
-    article_span = con.execute("SELECT min(published), max(published) FROM articles").fetchone()
+    span = con.execute("SELECT min(ts), max(ts) FROM posts").fetchall()[0]
+    article_span = con.execute("SELECT min(published), max(published) FROM articles").fetchall()[0]
     return {
         "sources": sources,
         "counts": {name: row_count(con, name) for name in ("accounts", "posts", "actions", "articles", "quarantine")},
@@ -122,7 +122,7 @@ def timelines(con: duckdb.DuckDBPyConnection) -> dict:
         "LEFT JOIN (SELECT account_id, bool_or(flagged) AS flagged FROM coordination_accounts GROUP BY account_id) f USING (account_id)"
         if network.has_coordination(con) else "LEFT JOIN (SELECT NULL::VARCHAR AS account_id, false AS flagged) f USING (account_id)"
     )
-    first, last = con.execute("SELECT min(ts), max(ts) FROM posts").fetchone()
+    first, last = con.execute("SELECT min(ts), max(ts) FROM posts").fetchall()[0]
     if first is None:
         result["activity"] = {"message": "No timestamped posts in this workspace."}
     else:
@@ -134,7 +134,7 @@ def timelines(con: duckdb.DuckDBPyConnection) -> dict:
             FROM posts {flagged_join} WHERE ts IS NOT NULL GROUP BY 1 ORDER BY 1
             """
         ))}
-    first, last = con.execute("SELECT min(created_at), max(created_at) FROM accounts").fetchone()
+    first, last = con.execute("SELECT min(created_at), max(created_at) FROM accounts").fetchall()[0]
     if first is None:
         result["creations"] = {"message": "No account creation dates in this workspace."}
     else:
@@ -184,15 +184,19 @@ def signals(con: duckdb.DuckDBPyConnection) -> dict:
             "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'signals\\_%' ESCAPE '\\' ORDER BY 1"
         ).fetchall() if row[0] not in present
     ]
-    tables = {name: _table_rows(con, name) for name in [*present, *extra]}
+    tables = {name: _table_rows(con, name, limit=200) for name in [*present, *extra]}
     if not tables:
         return {"message": "No account and time signals in this workspace (run `inconcert signals`)."}
     result: dict = {"tables": tables}
     if "signals_accounts" in tables and "bot_score" in table_columns(con, "signals_accounts"):
         result["bot_histogram"] = columnar(con.execute(
             """
-            SELECT least(floor(bot_score * 10), 9) / 10 AS bin, count(*) AS accounts FROM signals_accounts
-            WHERE bot_score IS NOT NULL GROUP BY 1 ORDER BY 1
+            WITH binned AS (
+                SELECT CAST(least(floor(bot_score * 10), 9) AS INTEGER) AS band, count(*) AS n
+                FROM signals_accounts WHERE bot_score IS NOT NULL GROUP BY 1
+            )
+            SELECT b.band / 10 AS bin, coalesce(n, 0) AS accounts
+            FROM range(10) b(band) LEFT JOIN binned USING (band) ORDER BY b.band
             """
         ))
     return result

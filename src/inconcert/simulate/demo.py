@@ -8,6 +8,7 @@ nothing: the demo can be re-run on the same workspace as often as one likes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from inconcert.coordination.detect import CoordinationParams, CoordinationSummary, detect
 from inconcert.coordination.exports import write_outputs
@@ -21,6 +22,7 @@ DEMO_SEED = 7
 SCENARIO_FOLDER = "scenario"
 COORDINATION_FOLDER = "coordination"
 SIGNALS_FOLDER = "signals"
+REPORT_FILE = "report.html"
 # Every kind of shared object at once, within a minute: what an analyst would try first.
 DEMO_COORDINATION = CoordinationParams(window=60, kind="any")
 
@@ -30,6 +32,7 @@ class DemoRun:
     manifest: Manifest
     ingests: list[tuple[ScenarioFile, IngestReport]]
     coordination: CoordinationSummary | None = None
+    report: Path | None = None
     signals: SignalsSummary | None = None
 
     @property
@@ -52,4 +55,9 @@ def run_demo(workspace: Workspace, progress: ProgressHook | None = None) -> Demo
         from inconcert.text.run import run_text  # spaCy loads only when the demo reaches the articles
 
         run_text(workspace, workspace.path / "text")
+    if not run.errors:
+        # Last, once every analysis has written its tables: the report shows them all.
+        from inconcert.report.html import write_report
+
+        run.report = write_report(workspace, workspace.path / REPORT_FILE).path
     return run

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Annotated, Any
 
 import duckdb
@@ -83,6 +82,10 @@ def create_app(workspace: Workspace, token: str | None = None, loopback_only: bo
             "<main id=\"app\"><noscript>This page needs JavaScript to draw its views.</noscript></main>\n"
             f"<script src=\"static/{SCRIPT_FILE}\"></script>\n</body>\n</html>\n"
         )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str) -> Response:

@@ -69,7 +69,10 @@ class Guard:
             return _refuse(405, "this server only reads: GET and HEAD"), False
         if len(scope.get("raw_path", b"")) + len(scope.get("query_string", b"")) > MAX_URL_BYTES:
             return _refuse(414, f"request URL longer than {MAX_URL_BYTES} bytes"), False
-        if int(headers.get("content-length", "0") or 0) > MAX_BODY_BYTES or "transfer-encoding" in headers:
+        length = headers.get("content-length", "0") or "0"
+        if not length.isdigit():
+            return _refuse(400, "malformed Content-Length"), False
+        if int(length) > MAX_BODY_BYTES or "transfer-encoding" in headers:
             return _refuse(413, "request body not accepted"), False
         if self.loopback_only and not is_loopback(headers.get("host", "").rsplit(":", 1)[0]):
             return _refuse(400, "unexpected Host header for a server bound to loopback"), False
