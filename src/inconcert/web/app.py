@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterator
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from typing import Annotated, Any
 
 import duckdb
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
 
 from inconcert import __version__
@@ -58,6 +62,30 @@ def _filter(since, until, kind, min_weight, cluster, max_edges=network_views.MAX
                       cluster=cluster, max_edges=max_edges)
 
 
+class AnswerCache:
+    """Recent answers by their parameters. `serve` opens the workspace read-only, so a
+    view's answer depends on nothing else; repeated requests (every browser opening the
+    page, a notebook polling) are then served without touching the database."""
+
+    def __init__(self, size: int = 64):
+        self._size = size
+        self._answers: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> Response:
+        """The answer as a JSON response, encoded once and kept as bytes."""
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return Response(self._answers[key], media_type="application/json")
+        answer = json.dumps(jsonable_encoder(compute()), ensure_ascii=False, allow_nan=False).encode("utf-8")
+        with self._lock:
+            self._answers[key] = answer
+            while len(self._answers) > self._size:
+                self._answers.popitem(last=False)
+        return Response(answer, media_type="application/json")
+
+
 def create_app(workspace: Workspace, token: str | None = None, loopback_only: bool = True) -> FastAPI:
     """`workspace` should be opened read-only; each request reads through its own cursor."""
     app = FastAPI(
@@ -69,6 +97,7 @@ def create_app(workspace: Workspace, token: str | None = None, loopback_only: bo
     )
 
     app.state.workspace = workspace
+    answers = AnswerCache()
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def page() -> HTMLResponse:
@@ -97,18 +126,20 @@ def create_app(workspace: Workspace, token: str | None = None, loopback_only: bo
     @app.get("/api/report", summary="Every view at once (what the page loads), evidence fetched per edge")
     def report(con: Con, since: Since = None, until: Until = None, kind: Kind = None, min_weight: MinWeight = 0,
                cluster: Cluster = None, max_edges: MaxEdges = network_views.MAX_VIEW_EDGES) -> dict[str, Any]:
-        return views.report_data(con, _filter(since, until, kind, min_weight, cluster, max_edges), inline_evidence=False)
+        chosen = _filter(since, until, kind, min_weight, cluster, max_edges)
+        return answers.get(("report", chosen), lambda: views.report_data(con, chosen, inline_evidence=False))
 
     @app.get("/api/overview", summary="Sources, counts, time span and which analyses have results")
     def overview(con: Con) -> dict[str, Any]:
-        return views.overview(con)
+        return answers.get(("overview",), lambda: views.overview(con))
 
     @app.get("/api/network", summary="The coordination network under the filters, as columns (edges index nodes)")
     def network(con: Con, since: Since = None, until: Until = None, kind: Kind = None, min_weight: MinWeight = 0,
                 cluster: Cluster = None, max_edges: MaxEdges = network_views.MAX_VIEW_EDGES) -> dict[str, Any]:
         if not network_views.has_coordination(con):
             raise HTTPException(404, "no coordination analysis in this workspace")
-        return network_views.network_view(con, _filter(since, until, kind, min_weight, cluster, max_edges))
+        chosen = _filter(since, until, kind, min_weight, cluster, max_edges)
+        return answers.get(("network", chosen), lambda: network_views.network_view(con, chosen))
 
     @app.get("/api/evidence", summary="The co-share pairs behind one edge, tightest first, with the posts")
     def evidence(con: Con, a: Annotated[str, Query(max_length=512)], b: Annotated[str, Query(max_length=512)],
@@ -116,30 +147,31 @@ def create_app(workspace: Workspace, token: str | None = None, loopback_only: bo
                  limit: Annotated[int, Query(ge=1, le=MAX_EVIDENCE_PAIRS)] = 200) -> dict[str, Any]:
         if not network_views.has_coordination(con):
             raise HTTPException(404, "no coordination analysis in this workspace")
-        return network_views.edge_evidence(con, a, b, _filter(since, until, kind, 0, None), limit)
+        chosen = _filter(since, until, kind, 0, None)
+        return answers.get(("evidence", a, b, chosen, limit), lambda: network_views.edge_evidence(con, a, b, chosen, limit))
 
     @app.get("/api/clusters", summary="Cluster cards, flagged first")
     def clusters(con: Con, limit: Annotated[int, Query(ge=1, le=5000)] = 60) -> list[dict[str, Any]]:
         if not network_views.has_coordination(con):
             return []
-        return network_views.cluster_cards(con, limit)
+        return answers.get(("clusters", limit), lambda: network_views.cluster_cards(con, limit))
 
     @app.get("/api/timelines", summary="Activity, account creation and hashtag/link/domain floods")
     def timelines(con: Con) -> dict[str, Any]:
-        return views.timelines(con)
+        return answers.get(("timelines",), lambda: views.timelines(con))
 
     @app.get("/api/signals", summary="The signals_* tables (creation bursts, bot scores, …)")
     def signals(con: Con) -> dict[str, Any]:
-        return views.signals(con)
+        return answers.get(("signals",), lambda: views.signals(con))
 
     @app.get("/api/narratives", summary="The text_* tables and the articles they point into")
     def narratives(con: Con) -> dict[str, Any]:
-        return views.narratives(con)
+        return answers.get(("narratives",), lambda: views.narratives(con))
 
     @app.get("/api/search", summary="Full-text search (case-insensitive substring) over posts and articles")
     def search(con: Con, q: Annotated[str, Query(min_length=2, max_length=200)],
                limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_RESULTS)] = 100) -> dict[str, Any]:
-        return search_text(con, q, limit)
+        return answers.get(("search", q, limit), lambda: search_text(con, q, limit))
 
     return app
 
