@@ -49,3 +49,21 @@ def test_csv_exports_are_inert_and_graph_files_escape_xml(tmp_path):
     for graph in (nx.read_graphml(out / "network.graphml"), nx.read_gexf(out / "network.gexf")):
         assert {"=u0()", "=u3()"} <= set(graph.nodes)
         assert graph.nodes["=u2()"]["handle"] == HOSTILE_NAMES[2]
+
+
+def test_identifiers_that_merely_start_with_a_sign_are_kept_as_given(tmp_path):
+    """Takedown archives hash small accounts' ids to base64, which may start with `+` or
+    `/`: such ids must come out exactly as they went in, to join with the analyst's data."""
+    rows = [["object_id", "account_id", "content_id", "timestamp_share"]]
+    ids = ["+2FyZQwqxFvCXk+euXdrEeCoc8rjFYhuHu73PO1SBRI=", "-hbHYTjYJSjlvKnpux9hVghOKCxUToCbF7d+gYwWshE=", "/02UeuTZB7"]
+    for obj in range(4):
+        for i, account in enumerate(ids):
+            rows.append([f"o{obj}", account, f"c{obj}-{i}", 1_700_000_000 + obj * 1000 + i])
+    with open(tmp_path / "actions.csv", "w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+    assert_clean_exit(ingest(tmp_path / "ws", "actions", tmp_path / "actions.csv"))
+    assert_clean_exit(run_cli("coordination", "--workspace", tmp_path / "ws", "--window", "60", "--out", tmp_path / "out"))
+    exported = {row["account_id"] for row in csv.DictReader(open(tmp_path / "out" / "accounts.csv", encoding="utf-8"))}
+    assert exported == set(ids)
+    edges = list(csv.DictReader(open(tmp_path / "out" / "edges.csv", encoding="utf-8")))
+    assert {e["account_a"] for e in edges} | {e["account_b"] for e in edges} == set(ids)

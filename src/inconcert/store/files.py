@@ -5,8 +5,11 @@ its folder and renamed into place, so a reader (or a run killed half-way) never 
 a file. CSV cells that a spreadsheet would run as a formula — text starting with `=`, `+`,
 `-`, `@`, a tab or a carriage return, the OWASP list — get a leading apostrophe, which
 spreadsheets show as text; plain signed numbers (`-3`, `+1.5`, a Telegram chat id such as
-`-1001234`) are numbers to a spreadsheet already and stay as they are. Parquet and JSON
-exports keep every value exactly as stored.
+`-1001234`) are numbers to a spreadsheet already and stay as they are. Identifier columns
+(`*_id`, `account_a`/`account_b`, `content_a`/`content_b`, `doc_a`/`doc_b`) must join with
+the analyst's own data, and takedown archives' base64 ids often start with `+`: they are
+changed only when they could call something (a `(`, `|` or `!` after such a start).
+Parquet and JSON exports keep every value exactly as stored.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Callable
 
 FORMULA_START = r"^[=+\-@\t\r]"
 PLAIN_NUMBER = r"^[+-]?[0-9]+([.][0-9]+)?([eE][+-]?[0-9]+)?$"
+CALLS_SOMETHING = r"[(|!]"
+IDENTIFIER_COLUMNS = {"account_a", "account_b", "content_a", "content_b", "doc_a", "doc_b"}
 _TEXT_TYPES = ("VARCHAR",)
 
 
@@ -51,9 +56,11 @@ def neutralised(con, query: str) -> str:
     for name, column_type, *_ in columns:
         quoted = '"' + name.replace('"', '""') + '"'
         if column_type in _TEXT_TYPES:
+            identifier = name.endswith("_id") or name in IDENTIFIER_COLUMNS
+            calls = f"AND regexp_matches({quoted}, '{CALLS_SOMETHING}') " if identifier else ""
             selected.append(
                 f"CASE WHEN regexp_matches({quoted}, '{FORMULA_START}') "
-                f"AND NOT regexp_matches({quoted}, '{PLAIN_NUMBER}') "
+                f"AND NOT regexp_matches({quoted}, '{PLAIN_NUMBER}') {calls}"
                 f"THEN '''' || {quoted} ELSE {quoted} END AS {quoted}"
             )
         else:
