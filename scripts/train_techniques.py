@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from inconcert.text.techniques import masking, ptc  # noqa: E402
 from inconcert.text.techniques.encoder import encode_texts  # noqa: E402
-from inconcert.text.techniques.features import span_features, token_features  # noqa: E402
-from inconcert.text.techniques.model import MODEL_FILE, TechniqueModel, decode_spans, word_runs  # noqa: E402
+from inconcert.text.techniques.features import HANDCRAFTED_WEIGHT, SPAN_HANDCRAFTED, span_features, token_features  # noqa: E402
+from inconcert.text.techniques.model import MODEL_FILE, TechniqueModel, decode_spans, tagger_summary, word_runs  # noqa: E402
 from inconcert.text.techniques.scoring import merge_overlapping, span_identification  # noqa: E402
 
 SEED = 13
@@ -53,7 +53,8 @@ def mine_common_words(texts: list[str]) -> list[str]:
 def encode_cached(ids: list[str], texts: list[str], cache: Path | None, tag: str):
     if cache is None:
         return encode_texts(texts)
-    key = hashlib.sha256(masking.COMMON_WORDS_FILE.read_bytes() + "\0".join(texts).encode()).hexdigest()[:16]
+    key = hashlib.sha256(masking.COMMON_WORDS_FILE.read_bytes() + Path(masking.__file__).read_bytes()
+                         + "\0".join(texts).encode()).hexdigest()[:16]
     path = cache / f"{tag}-{key}.pkl"
     if path.exists():
         return pickle.loads(path.read_bytes())
@@ -83,12 +84,60 @@ def fit_tagger(x: np.ndarray, y: np.ndarray):
     return layers, mean.astype(np.float32), scale.astype(np.float32)
 
 
-def predicted_spans(model: TechniqueModel, texts, encoded, threshold: float) -> dict[str, list[tuple[int, int]]]:
-    spans = {}
-    for article_id, text, enc in zip(texts, texts.values(), encoded):
-        words, lines, probability = word_runs(text, enc.offsets, enc.segment, model.token_probabilities(token_features(enc)))
-        spans[article_id] = [(s, e) for s, e, _ in decode_spans(text, words, lines, probability, threshold)]
-    return spans
+def overlaps_gold(spans: list[tuple[int, int]], gold: list[tuple[int, int]]) -> np.ndarray:
+    """1 where at least half of a candidate's characters lie inside gold spans."""
+    merged = merge_overlapping(gold)
+    return np.array([sum(max(0, min(e, b) - max(s, a)) for a, b in merged) / (e - s) >= 0.5 for s, e in spans], dtype=np.int8)
+
+
+def choose_span_decoding(model: TechniqueModel, ids, texts, encoded, held_out: set[str], gold_si) -> None:
+    """Candidate decoding chosen, then a candidate filter fitted on the tagger's own articles and its threshold
+    chosen, both by the official SI F1 on the held-out articles."""
+    from sklearn.linear_model import LogisticRegression
+
+    word_scores = {i: word_runs(texts[i], enc.offsets, enc.segment, model.token_probabilities(token_features(enc)))
+                   for i, enc in zip(ids, encoded)}
+    held = [i for i in ids if i in held_out]
+    best = (-1.0, 0.5, 1, 1)
+    for threshold in (0.1, 0.15, 0.2, 0.3, 0.4):
+        for max_gap in (1, 2, 4):
+            for min_words in (1, 2):
+                found = {i: decode_spans(texts[i], *word_scores[i], threshold, max_gap, min_words) for i in held}
+                scores = span_identification(found, {i: gold_si[i] for i in held})
+                best = max(best, (scores.f1, threshold, max_gap, min_words))
+    model.threshold, model.max_gap, model.min_words = best[1:]
+    log(f"candidates: threshold {model.threshold}, gap {model.max_gap}, min words {model.min_words} (held-out train SI F1 {best[0]:.3f})")
+
+    def candidate_rows(article_ids):
+        rows, labels, spans = [], [], {}
+        for i in article_ids:
+            k = ids.index(i)
+            spans[i] = decode_spans(texts[i], *word_scores[i], model.threshold, model.max_gap, model.min_words)
+            if spans[i]:
+                rows.append(np.hstack([span_features(texts[i], encoded[k], spans[i]),
+                                       tagger_summary(word_scores[i][0], word_scores[i][2], spans[i])]))
+                labels.append(overlaps_gold(spans[i], gold_si[i]))
+        return np.vstack(rows), np.concatenate(labels), spans
+
+    x, y, _ = candidate_rows([i for i in ids if i not in held_out])
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    candidate_filter = LogisticRegression(C=0.001, max_iter=2000, random_state=SEED).fit((x - mean) / scale, y)
+    model.filter_weights = candidate_filter.coef_[0].astype(np.float32)
+    model.filter_bias = float(candidate_filter.intercept_[0])
+    model.filter_mean, model.filter_scale = mean.astype(np.float32), scale.astype(np.float32)
+    x_held, _, spans_held = candidate_rows(held)
+    keep = model.candidate_probabilities(x_held[:, :-3], x_held[:, -3:])
+    best_filter = (-1.0, 0.0)
+    for filter_threshold in (0.0, 0.2, 0.3, 0.4, 0.5, 0.6):
+        kept, cursor = {}, 0
+        for i in held:
+            kept[i] = [span for span, p in zip(spans_held[i], keep[cursor:cursor + len(spans_held[i])]) if p >= filter_threshold]
+            cursor += len(spans_held[i])
+        scores = span_identification(kept, {i: gold_si[i] for i in held})
+        log(f"  filter {filter_threshold}: SI P {scores.precision:.3f} R {scores.recall:.3f} F1 {scores.f1:.3f}")
+        best_filter = max(best_filter, (scores.f1, filter_threshold))
+    model.filter_threshold = best_filter[1]
+    log(f"candidate filter threshold {model.filter_threshold} (held-out train SI F1 {best_filter[0]:.3f})")
 
 
 def fit_classifier(x: np.ndarray, y: np.ndarray, c: float):
@@ -96,6 +145,7 @@ def fit_classifier(x: np.ndarray, y: np.ndarray, c: float):
 
     mean = x.mean(axis=0)
     scale = x.std(axis=0) + 1e-6
+    scale[-SPAN_HANDCRAFTED:] /= HANDCRAFTED_WEIGHT
     classifier = LogisticRegression(C=c, max_iter=2000, random_state=SEED)
     classifier.fit((x - mean) / scale, y)
     return classifier, mean.astype(np.float32), scale.astype(np.float32)
@@ -156,25 +206,23 @@ def main() -> None:
     x = np.vstack([token_features(encoded[k]) for k in fit_rows])
     y = np.concatenate([token_labels(encoded[k], gold_si[ids[k]]) for k in fit_rows])
     log(f"tagger: {len(y)} tokens, {y.mean():.3f} inside spans")
-    layers, tagger_mean, tagger_scale = fit_tagger(x, y)
+    tagger_cache = args.cache / f"tagger-{hashlib.sha256(x[::97].tobytes() + y.tobytes()).hexdigest()[:16]}.npz" if args.cache else None
+    if tagger_cache and tagger_cache.exists():
+        with np.load(tagger_cache) as saved:
+            layers = [(saved["w0"], saved["b0"]), (saved["w1"], saved["b1"])]
+            tagger_mean, tagger_scale = saved["mean"], saved["scale"]
+    else:
+        layers, tagger_mean, tagger_scale = fit_tagger(x, y)
+        if tagger_cache:
+            np.savez(tagger_cache, w0=layers[0][0], b0=layers[0][1], w1=layers[1][0], b1=layers[1][1], mean=tagger_mean, scale=tagger_scale)
     del x, y
     log("tagger fitted")
 
     techniques = sorted({s.technique for s in technique_spans})
-    model = TechniqueModel(techniques, layers, tagger_mean, tagger_scale, 0.5,
+    model = TechniqueModel(techniques, layers, tagger_mean, tagger_scale, 0.5, 1, 1,
+                           np.zeros(1), 0.0, np.zeros(1), np.ones(1), 0.0,
                            np.zeros((1, 1)), np.zeros(1), np.zeros(1), np.ones(1), [], np.zeros(0), np.zeros(0))
-    calibration_ids = [i for i in ids if i in held_out]
-    calibration_texts = {i: texts[i] for i in calibration_ids}
-    calibration_encoded = [encoded[ids.index(i)] for i in calibration_ids]
-    best = (0.0, 0.5)
-    for threshold in np.arange(0.15, 0.71, 0.05):
-        scores = span_identification(predicted_spans(model, calibration_texts, calibration_encoded, threshold),
-                                     {i: gold_si[i] for i in calibration_ids})
-        log(f"  threshold {threshold:.2f}: SI P {scores.precision:.3f} R {scores.recall:.3f} F1 {scores.f1:.3f}")
-        best = max(best, (scores.f1, float(threshold)))
-    model.threshold = best[1]
-    log(f"threshold {model.threshold:.2f} (held-out train SI F1 {best[0]:.3f})")
-
+    choose_span_decoding(model, ids, texts, encoded, held_out, gold_si)
     features, labels, in_held_out = [], [], []
     by_article = collections.defaultdict(list)
     for span in technique_spans:
@@ -187,7 +235,7 @@ def main() -> None:
             in_held_out.extend([article_id in held_out] * len(spans))
     x, y, in_held_out = np.vstack(features), np.array(labels), np.array(in_held_out)
     best_c = (0.0, 0.01)
-    for c in (0.003, 0.01, 0.03):
+    for c in (0.001, 0.003):
         classifier, mean, scale = fit_classifier(x[~in_held_out], y[~in_held_out], c)
         accuracy = float((classifier.predict((x[in_held_out] - mean) / scale) == y[in_held_out]).mean())
         log(f"  classifier C={c}: held-out train accuracy {accuracy:.3f}")

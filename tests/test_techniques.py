@@ -53,12 +53,19 @@ def copy_dev_articles(tmp_path: Path, ids: list[str]) -> Path:
     return folder
 
 
-def test_shipped_model_finds_valid_spans_on_real_dev_articles():
+@pytest.fixture(scope="module")
+def dev_sample() -> tuple[dict[str, str], dict[str, list]]:
+    """Three real PTC dev articles and the shipped model's spans on them (found once for the module)."""
     source = needs_shared_data(*PTC, "dev-articles")
-    texts = [(source / f"article{i}.txt").read_text(encoding="utf-8") for i in DEV_SAMPLE]
-    found = detect_techniques_many(texts)
-    assert sum(len(spans) for spans in found) >= 10
-    for text, spans in zip(texts, found):
+    texts = {i: (source / f"article{i}.txt").read_text(encoding="utf-8") for i in DEV_SAMPLE}
+    return texts, dict(zip(texts, detect_techniques_many(list(texts.values()))))
+
+
+def test_shipped_model_finds_valid_spans_on_real_dev_articles(dev_sample):
+    texts, found = dev_sample
+    assert sum(len(spans) for spans in found.values()) >= 10
+    for article_id, spans in found.items():
+        text = texts[article_id]
         for span in spans:
             assert 0 <= span.start < span.end <= len(text)
             assert text[span.start:span.end].strip() == text[span.start:span.end]
@@ -67,16 +74,13 @@ def test_shipped_model_finds_valid_spans_on_real_dev_articles():
             assert span.cue.split(":")[0] in ("lexicon", "pattern", "model")
 
 
-def test_spans_found_overlap_the_gold_spans_of_dev_articles():
-    gold_file = needs_shared_data(*PTC, "dev-task-si.labels")
-    source = needs_shared_data(*PTC, "dev-articles")
-    texts = {i: (source / f"article{i}.txt").read_text(encoding="utf-8") for i in DEV_SAMPLE}
+def test_spans_found_overlap_the_gold_spans_of_dev_articles(dev_sample):
+    texts, found = dev_sample
     gold: dict[str, list[tuple[int, int]]] = {i: [] for i in DEV_SAMPLE}
-    for line in gold_file.read_text().splitlines():
+    for line in needs_shared_data(*PTC, "dev-task-si.labels").read_text().splitlines():
         article_id, start, end = line.split("\t")
         if article_id in gold:
             gold[article_id].append((int(start), int(end)))
-    found = dict(zip(texts, detect_techniques_many(list(texts.values()))))
     scores = span_identification({i: [(s.start, s.end) for s in spans] for i, spans in found.items()}, gold)
     assert scores.f1 > 0.25, scores
 

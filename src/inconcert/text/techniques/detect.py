@@ -8,15 +8,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from inconcert.text.techniques.encoder import encode_texts
-from inconcert.text.techniques.features import span_features, token_features
-from inconcert.text.techniques.model import TechniqueModel, decode_spans, shipped_model, word_runs
+from inconcert.text.techniques.masking import mask_names
+from inconcert.text.techniques.features import normalised_masked, repetitions, span_features, token_features
+from inconcert.text.techniques.model import TechniqueModel, decode_spans, shipped_model, tagger_summary, word_runs
 
 _WORDS = re.compile(r"[A-Za-z][a-z\-]*")
 
 
 @dataclass(frozen=True)
 class TechniqueSpan:
-    """`text[start:end]` is the evidence; `score` is P(span uses a technique) x P(this technique | span)."""
+    """`text[start:end]` is the evidence; `score` is P(span overlaps a technique span) x P(this technique | span)."""
 
     start: int
     end: int
@@ -29,7 +30,7 @@ def _cue(model: TechniqueModel, fragment: str, technique_index: int, occurrences
     technique = model.techniques[technique_index]
     if technique == "Repetition" and occurrences >= 2:
         return f"pattern: the same words occur {occurrences} times in the text"
-    lexicon = dict(zip(model.lexicon_words, zip(model.lexicon_techniques.tolist(), model.lexicon_precision.tolist())))
+    lexicon = model.lexicon
     hits = sorted({w.lower() for w in _WORDS.findall(fragment)
                    if w.lower() in lexicon and lexicon[w.lower()][0] == technique_index},
                   key=lambda w: -lexicon[w][1])
@@ -38,29 +39,29 @@ def _cue(model: TechniqueModel, fragment: str, technique_index: int, occurrences
     return "model: strongest words " + ", ".join(f"'{w}'" for w in top_words)
 
 
-def _occurrences(text: str, fragment: str) -> int:
-    key = " ".join(re.findall(r"\w+", fragment.lower()))
-    return (" " + " ".join(re.findall(r"\w+", text.lower())) + " ").count(" " + key + " ") if key else 0
-
-
 def detect_techniques_many(texts: list[str], model: TechniqueModel | None = None) -> list[list[TechniqueSpan]]:
     """Technique spans for each text; offsets are Python str indices into the text exactly as given."""
     model = model or shipped_model()
     results = []
     for text, encoded in zip(texts, encode_texts(texts)):
         token_probability = model.token_probabilities(token_features(encoded))
+        normalised = normalised_masked(text)
         words, lines, word_probability = word_runs(text, encoded.offsets, encoded.segment, token_probability)
-        found = decode_spans(text, words, lines, word_probability, model.threshold)
-        probabilities = model.technique_probabilities(span_features(text, encoded, [(s, e) for s, e, _ in found]))
+        candidates = decode_spans(text, words, lines, word_probability, model.threshold, model.max_gap, model.min_words)
+        features = span_features(text, encoded, candidates)
+        keep = model.candidate_probabilities(features, tagger_summary(words, word_probability, candidates))
+        chosen = np.flatnonzero(keep >= model.filter_threshold)
+        probabilities = model.technique_probabilities(features[chosen])
         spans = []
-        for (start, end, span_probability), row in zip(found, probabilities):
+        for k, row in zip(chosen, probabilities):
+            start, end = candidates[k]
             best = int(np.argmax(row))
             inside = (words[:, 0] >= start) & (words[:, 1] <= end)
             ranked = np.argsort(-np.where(inside, word_probability, -1))[:2]
-            top_words = [text[words[k, 0]:words[k, 1]] for k in ranked if inside[k]]
+            top_words = [text[words[w, 0]:words[w, 1]] for w in ranked if inside[w]]
             fragment = text[start:end]
-            cue = _cue(model, fragment, best, _occurrences(text, fragment), top_words)
-            spans.append(TechniqueSpan(start, end, model.techniques[best], round(float(span_probability * row[best]), 4), cue))
+            cue = _cue(model, fragment, best, repetitions(normalised, mask_names(fragment).text), top_words)
+            spans.append(TechniqueSpan(start, end, model.techniques[best], round(float(keep[k] * row[best]), 4), cue))
         results.append(spans)
     return results
 

@@ -7,6 +7,7 @@ import re
 import numpy as np
 
 from inconcert.text.techniques.encoder import HIDDEN, EncodedText
+from inconcert.text.techniques.masking import mask_names
 
 CONTEXT = 2  # tokens each side that the tagger sees, averaged
 _WORD = re.compile(r"\w+")
@@ -49,19 +50,20 @@ def _normalise(fragment: str) -> str:
 
 
 SPAN_HANDCRAFTED = 10
+HANDCRAFTED_WEIGHT = 20.0  # standardised hand-made cues count this much more against the L2 penalty
 
 
 def span_features(text: str, encoded: EncodedText, spans: list[tuple[int, int]]) -> np.ndarray:
     """Per span: pooled token vectors (mean, max, first, last), the surrounding context and line, and cues
-    a vector cannot see: how often the same words recur in the document (Repetition), length, punctuation."""
+    a vector cannot see: how often the same words recur in the document (Repetition), length, punctuation.
+    The cues are read from the masked text, so that swapping one actor's name for another's changes nothing."""
     rows = []
     starts, ends = encoded.offsets[:, 0], encoded.offsets[:, 1]
-    normalised_text = " " + _normalise(text) + " "
+    normalised_text = " " + _normalise(mask_names(text).text) + " "
     for start, end in spans:
         inside = np.flatnonzero((starts < end) & (ends > start))
-        if len(inside) == 0:
-            nearest = int(np.argmin(np.abs(starts - start))) if len(starts) else None
-            inside = np.array([nearest]) if nearest is not None else np.array([], dtype=int)
+        if len(inside) == 0 and len(starts):
+            inside = np.array([int(np.argmin(np.abs(starts - start)))])
         if len(inside):
             v = encoded.vectors[inside]
             first, last = inside[0], inside[-1]
@@ -73,24 +75,32 @@ def span_features(text: str, encoded: EncodedText, spans: list[tuple[int, int]])
                       encoded.segment_vectors[encoded.segment[first]]]
         else:
             pooled = [np.zeros(HIDDEN, np.float32)] * 7
-        fragment = text[start:end]
-        key = _normalise(fragment)
-        occurrences = normalised_text.count(" " + key + " ") if key else 0
-        words = key.split()
+        fragment = mask_names(text[start:end]).text
+        occurrences = repetitions(normalised_text, fragment)
         letters = [c for c in fragment if c.isalpha()]
         handcrafted = np.array([
             np.log1p(len(fragment)),
-            np.log1p(len(words)),
+            np.log1p(len(_WORD.findall(fragment))),
             np.log1p(max(occurrences - 1, 0)),
             float(occurrences >= 2),
+            float(occurrences >= 3),
             float("!" in fragment),
             float("?" in fragment),
             sum(c.isupper() for c in letters) / max(len(letters), 1),
             float(fragment[:1] in "\"'“‘" or text[max(0, start - 1):start] in ("\"", "“", "'", "‘")),
             float("\n" in fragment),
-            start / max(len(text), 1),
         ], dtype=np.float32)
         rows.append(np.concatenate([*pooled, handcrafted]))
     if not rows:
         return np.zeros((0, 7 * HIDDEN + SPAN_HANDCRAFTED), dtype=np.float32)
     return np.vstack(rows).astype(np.float32)
+
+
+def repetitions(normalised_text: str, fragment: str) -> int:
+    """How many times the fragment's words occur, in order, in the (normalised, masked) text."""
+    key = _normalise(fragment)
+    return normalised_text.count(" " + key + " ") if key else 0
+
+
+def normalised_masked(text: str) -> str:
+    return " " + _normalise(mask_names(text).text) + " "

@@ -23,7 +23,7 @@ ALWAYS_NAMES = {"US", "U.S.", "U.S.A.", "USA", "UK", "U.K.", "EU", "UN", "U.N."}
 NEVER_NAMES = {"god", "hitler", "nazi", "nazis", "gestapo", "holocaust", "stalin", "fascist", "fascists", "sharia", "jihad", "jihadist", "jihadists"}
 _WORD = re.compile(r"U\.S\.A\.|U\.[SKN]\.|[A-Z][\w\-]*(?:\.[A-Z])*")
 _ABBREVIATION = re.compile(r"[A-Z]{2,6}")
-_TITLE = re.compile(r"[A-Z][a-z\-]+")
+_TITLE = re.compile(r"(?:Mc|Mac|De|La|Le|Di|Van|O')?[A-Z][a-z\-]+")  # McConnell, DeSantis, O'Rourke
 
 
 @lru_cache(maxsize=1)

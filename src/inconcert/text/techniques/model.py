@@ -7,7 +7,7 @@ written by scripts/train_techniques.py); nothing here needs scikit-learn or PyTo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,14 @@ class TechniqueModel:
     tagger_layers: list[tuple[np.ndarray, np.ndarray]]
     tagger_mean: np.ndarray
     tagger_scale: np.ndarray
-    threshold: float
+    threshold: float  # tagger probability above which a word joins a candidate span
+    max_gap: int  # weaker words bridged inside a candidate
+    min_words: int
+    filter_weights: np.ndarray  # logistic regression: does a candidate overlap a real span?
+    filter_bias: float
+    filter_mean: np.ndarray
+    filter_scale: np.ndarray
+    filter_threshold: float
     classifier_weights: np.ndarray
     classifier_bias: np.ndarray
     classifier_mean: np.ndarray
@@ -42,6 +49,11 @@ class TechniqueModel:
     lexicon_words: list[str]
     lexicon_techniques: np.ndarray
     lexicon_precision: np.ndarray
+
+    @cached_property
+    def lexicon(self) -> dict[str, tuple[int, float]]:
+        """Cue word -> (technique index, share of its training uses inside spans of that technique)."""
+        return dict(zip(self.lexicon_words, zip(self.lexicon_techniques.tolist(), self.lexicon_precision.tolist())))
 
     def token_probabilities(self, features: np.ndarray) -> np.ndarray:
         """P(token lies inside a persuasion-technique span)."""
@@ -51,6 +63,13 @@ class TechniqueModel:
             if k < len(self.tagger_layers) - 1:
                 h = np.maximum(h, 0)
         return _sigmoid(h[:, 0])
+
+    def candidate_probabilities(self, span_features: np.ndarray, tagger_summary: np.ndarray) -> np.ndarray:
+        """P(candidate span overlaps a technique span) from its pooled vectors and the tagger's scores on it."""
+        if len(span_features) == 0:
+            return np.zeros(0, np.float32)
+        x = (np.hstack([span_features, tagger_summary]) - self.filter_mean) / self.filter_scale
+        return _sigmoid(x @ self.filter_weights + self.filter_bias)
 
     def technique_probabilities(self, features: np.ndarray) -> np.ndarray:
         """Rows: spans; columns: `self.techniques`."""
@@ -62,7 +81,10 @@ class TechniqueModel:
     def save(self, path: Path) -> None:
         arrays = {
             "techniques": np.array(self.techniques),
-            "threshold": np.array(self.threshold),
+            "threshold": np.array(self.threshold), "max_gap": np.array(self.max_gap), "min_words": np.array(self.min_words),
+            "filter_weights": self.filter_weights, "filter_bias": np.array(self.filter_bias),
+            "filter_mean": self.filter_mean, "filter_scale": self.filter_scale,
+            "filter_threshold": np.array(self.filter_threshold),
             "tagger_mean": self.tagger_mean, "tagger_scale": self.tagger_scale,
             "classifier_weights": self.classifier_weights, "classifier_bias": self.classifier_bias,
             "classifier_mean": self.classifier_mean, "classifier_scale": self.classifier_scale,
@@ -89,7 +111,10 @@ class TechniqueModel:
                 techniques=[str(t) for t in data["techniques"]],
                 tagger_layers=layers,
                 tagger_mean=data["tagger_mean"], tagger_scale=data["tagger_scale"],
-                threshold=float(data["threshold"]),
+                threshold=float(data["threshold"]), max_gap=int(data["max_gap"]), min_words=int(data["min_words"]),
+                filter_weights=data["filter_weights"], filter_bias=float(data["filter_bias"]),
+                filter_mean=data["filter_mean"], filter_scale=data["filter_scale"],
+                filter_threshold=float(data["filter_threshold"]),
                 classifier_weights=data["classifier_weights"], classifier_bias=data["classifier_bias"],
                 classifier_mean=data["classifier_mean"], classifier_scale=data["classifier_scale"],
                 lexicon_words=[str(w) for w in data["lexicon_words"]],
@@ -121,27 +146,44 @@ def word_runs(text: str, offsets: np.ndarray, segment: np.ndarray, probabilities
     return np.stack([starts, ends], axis=1), lines, sums / counts
 
 
-def decode_spans(text: str, words: np.ndarray, lines: np.ndarray, word_probability: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
-    """Runs of words above the threshold on one line, a single weaker word inside a run bridged; punctuation trimmed."""
+def decode_spans(text: str, words: np.ndarray, lines: np.ndarray, word_probability: np.ndarray, threshold: float,
+                 max_gap: int = 1, min_words: int = 1) -> list[tuple[int, int]]:
+    """Candidate spans: runs of words above the threshold on one line, up to `max_gap` weaker words bridged,
+    at least `min_words` long, trimmed of punctuation."""
     above = word_probability >= threshold
-    bridge = np.zeros_like(above)
-    bridge[1:-1] = ~above[1:-1] & above[:-2] & above[2:] & (word_probability[1:-1] >= threshold / 2)
-    chosen = above | bridge
     spans = []
+    n = len(above)
     k = 0
-    while k < len(chosen):
-        if not chosen[k]:
+    while k < n:
+        if not above[k]:
             k += 1
             continue
         j = k
-        while j + 1 < len(chosen) and chosen[j + 1] and lines[j + 1] == lines[k]:
-            j += 1
+        while True:
+            following = j + 1
+            while following < n and following - j - 1 < max_gap and not above[following] and lines[following] == lines[k]:
+                following += 1
+            if following < n and above[following] and lines[following] == lines[k]:
+                j = following
+            else:
+                break
         start, end = int(words[k, 0]), int(words[j, 1])
         while start < end and text[start] in _TRAILING:
             start += 1
         while end > start and text[end - 1] in _TRAILING:
             end -= 1
-        if end > start:
-            spans.append((start, end, float(word_probability[k:j + 1].mean())))
+        if end > start and j - k + 1 >= min_words:
+            spans.append((start, end))
         k = j + 1
     return spans
+
+
+def tagger_summary(words: np.ndarray, word_probability: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Per span: the tagger's mean and highest word probability inside it, and log(1 + words)."""
+    rows = []
+    for start, end in spans:
+        inside = word_probability[(words[:, 0] >= start) & (words[:, 1] <= end)] if len(words) else np.zeros(0)
+        if len(inside) == 0:
+            inside = np.zeros(1)
+        rows.append([inside.mean(), inside.max(), np.log1p(len(inside))])
+    return np.asarray(rows, dtype=np.float32).reshape(-1, 3)
