@@ -123,21 +123,24 @@ class PairingPlan:
         if self.min_participation <= 1:
             return oriented
         # Rows (of the pre-filtered input) whose content is in some pair; accounts with at
-        # least min_participation such rows qualify, and so do their contents.
+        # least min_participation such rows qualify, and so do their contents. Semi-joins
+        # (EXISTS) keep each row once without de-duplicating the pairs' contents first.
         return f"""
             WITH paired_contents AS (
                 SELECT kind, content_x AS content_id FROM {pairs}
-                UNION SELECT kind, content_y FROM {pairs}
+                UNION ALL SELECT kind, content_y FROM {pairs}
             ),
             paired_rows AS (
                 SELECT s.kind, s.account_id, s.content_id FROM active_shares s
-                JOIN paired_contents c ON s.kind = c.kind AND s.content_id = c.content_id
+                WHERE EXISTS (SELECT 1 FROM paired_contents c WHERE c.kind = s.kind AND c.content_id = s.content_id)
+            ),
+            qualified_accounts AS (
+                SELECT kind, account_id FROM paired_rows GROUP BY kind, account_id
+                HAVING count(*) >= {self.min_participation}
             ),
             qualified_contents AS (
                 SELECT DISTINCT r.kind, r.content_id FROM paired_rows r
-                JOIN (SELECT kind, account_id FROM paired_rows GROUP BY kind, account_id
-                      HAVING count(*) >= {self.min_participation}) q
-                  ON r.kind = q.kind AND r.account_id = q.account_id
+                WHERE EXISTS (SELECT 1 FROM qualified_accounts q WHERE q.kind = r.kind AND q.account_id = r.account_id)
             )
             SELECT o.* FROM ({oriented}) o
             LEFT JOIN qualified_contents qa ON qa.kind = o.kind AND qa.content_id = o.content_a
