@@ -6,16 +6,21 @@ co-share within the window if they chose objects and times independently, given 
 the data says about each account's activity and each object's popularity and tempo:
 
 - **choice**: account b, which acted on `k_b` distinct objects, picks any given object
-  with probability `min(1, k_b * n_o / M)` (a configuration model over the account-object
-  bipartite graph: `n_o` accounts acted on object o, `M` account-object incidences in all);
+  at the rate `k_b * n_o / M` (a configuration model over the account-object bipartite
+  graph: `n_o` accounts acted on object o, `M` account-object incidences in all; left
+  uncapped, which only makes heavy accounts' expectations larger);
 - **timing**: two shares of object o, by different accounts, fall within the window with
   probability `s_o`, measured on the object's own diffusion curve (its co-share pairs over
   all its cross-account share pairs; objects seen once take their kind's overall rate).
-  With `m` shares by a and `μ_b` shares per object by b, at least one of their `m * μ_b`
-  share pairs falls within the window with probability `1 - (1 - s_o)^(m * μ_b)`.
+  With `m` shares by a and `μ_b` shares per object by b (rounded up in steps of 2^(1/8)),
+  at least one of their `m * μ_b` share pairs falls within the window with probability
+  `1 - (1 - s_o)^(m * μ_b)`.
 
-The expected number of co-shared objects is `λ_ab = Σ_{o ∈ objects of a} choice * timing`,
-and symmetrically `λ_ba`; the larger of the two is kept (heavy users get the benefit of
+Both factors multiply, so `λ_ab = k_b / M * Σ_{o ∈ objects of a} n_o * timing`: the sum is
+computed once per account and partner multiplicity, and each edge costs one lookup — linear in
+the data, where summing over every edge's objects grew with edges × objects.
+
+The expected number of co-shared objects is λ_ab as above, and symmetrically `λ_ba`; the larger of the two is kept (heavy users get the benefit of
 the doubt). The observed `n_objects` is compared with a Poisson(λ) upper tail, p-values
 are adjusted across all edges with Benjamini–Hochberg, and an edge is `significant` when
 its q-value is at most ALPHA and it rests on at least MIN_OBJECTS distinct objects (a
@@ -87,27 +92,38 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
         ),
         incidences AS (SELECT CAST(count(*) AS DOUBLE) AS total FROM account_objects),
         activity AS (
-            SELECT account_id, count(*) AS k, CAST(sum(m) AS DOUBLE) / count(*) AS mu
+            SELECT account_id, count(*) AS k, CAST(sum(m) AS DOUBLE) / count(*) AS mu,
+                   -- shares per object, rounded up to a step of 2^(1/8) (at most 9 % more)
+                   pow(2, ceil(8 * log2(greatest(CAST(sum(m) AS DOUBLE) / count(*), 1))) / 8) AS mu_bin
             FROM account_objects GROUP BY account_id
         ),
-        profile AS (
-            SELECT ao.account_id, ao.m, r.n_o, r.s_o
-            FROM account_objects ao JOIN object_rates r USING (kind, object_id, episode)
+        needed AS (
+            SELECT e.account_a AS account_id, partner.mu_bin FROM {edges} e
+            JOIN activity partner ON partner.account_id = e.account_b
+            UNION
+            SELECT e.account_b, partner.mu_bin FROM {edges} e
+            JOIN activity partner ON partner.account_id = e.account_a
+        ),
+        -- For each account and each partner multiplicity: the sum over its object-episodes
+        -- of popularity × timing. λ then needs one lookup per edge, not a pass over the
+        -- account's objects for every partner.
+        exposure AS (
+            SELECT ao.account_id, b.mu_bin, {_exact_sum(EXPOSURE_TERM)} AS exposure
+            FROM account_objects ao JOIN needed b USING (account_id) JOIN object_rates r USING (kind, object_id, episode)
+            GROUP BY ao.account_id, b.mu_bin
         ),
         directed AS (
-            SELECT e.account_a, e.account_b, {_exact_sum(TERM)} AS lam
+            SELECT e.account_a, e.account_b, partner.k * x.exposure / i.total AS lam
             FROM {edges} e
-            JOIN profile p ON p.account_id = e.account_a
             JOIN activity partner ON partner.account_id = e.account_b
+            JOIN exposure x ON x.account_id = e.account_a AND x.mu_bin = partner.mu_bin
             CROSS JOIN incidences i
-            GROUP BY e.account_a, e.account_b
             UNION ALL
-            SELECT e.account_a, e.account_b, {_exact_sum(TERM)}
+            SELECT e.account_a, e.account_b, partner.k * x.exposure / i.total
             FROM {edges} e
-            JOIN profile p ON p.account_id = e.account_b
             JOIN activity partner ON partner.account_id = e.account_a
+            JOIN exposure x ON x.account_id = e.account_b AND x.mu_bin = partner.mu_bin
             CROSS JOIN incidences i
-            GROUP BY e.account_a, e.account_b
         ),
         expected AS (
             SELECT account_a, account_b, max(lam) AS expected_episodes FROM directed GROUP BY account_a, account_b
@@ -122,14 +138,15 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
     """
 
 
-# One object-episode's contribution to λ: chance that the partner picks it, times the
-# chance that one of their share pairs falls within the window.
-TERM = "least(1.0, partner.k * p.n_o / i.total) * (1 - pow(1 - p.s_o, p.m * partner.mu))"
+# One object-episode's contribution to an account's exposure: how many accounts acted on
+# it, times the chance that one of its share pairs with a partner falls within the window.
+# A partner with k object-episodes then meets it by chance k · exposure / M times.
+EXPOSURE_TERM = "r.n_o * (1 - pow(1 - r.s_o, ao.m * b.mu_bin))"
 _SCALE = 10**12
 
 
 def _exact_sum(term: str) -> str:
-    """A sum of terms in [0, 1] that does not depend on the order a parallel engine adds
+    """A sum of non-negative terms that does not depend on the order a parallel engine adds
     them in (fixed point at 1e-12), so a re-run gives the very same workspace."""
     return f"CAST(sum(CAST(round(({term}) * {_SCALE}) AS HUGEINT)) AS DOUBLE) / {_SCALE}"
 
