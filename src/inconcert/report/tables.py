@@ -8,13 +8,7 @@ import math
 
 import duckdb
 
-
-def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(
-        con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
-        ).fetchall()[0][0]
-    )
+from inconcert.store.tables import table_exists
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:

@@ -22,7 +22,7 @@ from inconcert.signals.creation import (
 )
 from inconcert.signals.sync import SyncRules, sync_pairs
 from inconcert.signals.volume import VolumeRules, volume_bursts_sql, volume_cells
-from inconcert.store.tables import settle_floats
+from inconcert.store.tables import settle_floats, table_exists
 from inconcert.store.workspace import Workspace
 
 RESULT_TABLES = ("signals_creation_bursts", "signals_volume_bursts", "signals_accounts", "signals_sync_pairs")
@@ -75,7 +75,7 @@ def run_signals(workspace: Workspace, params: SignalsParams | None = None) -> Si
     params.validate()
     con = workspace.con
     _require_data(con)
-    with_coordination = _has_table(con, "coordination_accounts")
+    with_coordination = table_exists(con, "coordination_accounts")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE signals_account_dates AS {ACCOUNT_DATES_SQL}")
@@ -100,10 +100,6 @@ def _require_data(con) -> None:
     ).fetchall()[0][0]
     if not found:
         raise UserError("the workspace has no accounts, posts or actions yet; run `inconcert ingest` first.")
-
-
-def _has_table(con, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()[0][0])
 
 
 def _store_creation_bursts(con, params: SignalsParams, with_coordination: bool) -> None:

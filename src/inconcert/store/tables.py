@@ -24,3 +24,12 @@ def settle_floats(con, table: str, digits: int = SIGNIFICANT_DIGITS) -> None:
             )
     if replaced:
         con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * REPLACE ({", ".join(replaced)}) FROM "{table}"')
+
+
+def table_exists(con, name: str) -> bool:
+    """Whether the workspace holds a table of this name (an analysis has been run)."""
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = 'main'", [name]
+        ).fetchall()[0][0]
+    )

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from inconcert.errors import UserError
 from inconcert.store.files import copy_csv
+from inconcert.store.tables import table_exists
 from inconcert.store.workspace import Workspace
 from inconcert.text.actors import ActorIndex, actor_mentions, plain_name
 from inconcert.text.attributions import credited_source, extract_attributions
@@ -269,10 +270,7 @@ def write_files(workspace: Workspace, out_dir: Path, reuse_written: bool = True)
     if not reuse_written or not (out_dir / "reuse.csv").exists():
         from inconcert.text.reuse import write_reuse_csv
 
-        exists = workspace.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'text_reuse'"
-        ).fetchone()[0]
-        if exists:
+        if table_exists(workspace.con, "text_reuse"):
             written.append(write_reuse_csv(workspace.con, out_dir))
     return written
 
