@@ -7,7 +7,6 @@ is seeded and single-threaded here so the same edges always give the same cluste
 
 from __future__ import annotations
 
-import networkit as nk
 import numpy as np
 
 SEED = 42
@@ -19,6 +18,8 @@ def find_communities(n_nodes: int, source: np.ndarray, target: np.ndarray, weigh
     size, ties broken by the smallest node, so ids do not depend on internal labels."""
     if n_nodes == 0:
         return np.zeros(0, dtype=np.int64)
+    import networkit as nk  # imported here: it takes a second or more to load
+
     graph = nk.GraphFromCoo(
         (weight.astype(np.float64), (source.astype(np.uint64), target.astype(np.uint64))),
         n=n_nodes, weighted=True, directed=False,

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from inconcert.coordination.clusters import find_communities
+from inconcert.coordination.codes import IdCodes, choose_codes
 from inconcert.coordination.edges import edges_by_kind_sql, edges_sql
 from inconcert.coordination.pairs import MICROS, PairingPlan
 from inconcert.coordination.significance import (
@@ -95,7 +96,9 @@ def detect(workspace: Workspace, params: CoordinationParams, engine: Engine | No
     con.execute("BEGIN TRANSACTION")
     try:
         kinds = _near_text_layer(con, kinds, params)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE shares AS {_shares_sql(params.kind, kinds)}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW share_rows AS {_shares_sql(params.kind, kinds)}")
+        codes = choose_codes(con, "share_rows")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE shares AS {codes.coded_shares_sql('share_rows')}")
         if params.window is None:
             params = replace(params, window=estimate_window(con))
         plan = PairingPlan(
@@ -106,10 +109,9 @@ def detect(workspace: Workspace, params: CoordinationParams, engine: Engine | No
         )
         _run_pairing(workspace, plan, engine)
         fast_counts = plan.fast_window_us is not None
-        _store_edges(con, kinds, fast_counts, params.edge_percentile)
-        _store_evidence(con)
-        _store_edge_significance(con, plan.window_us)
-        _store_viral_objects(con)
+        _code_edges(con, kinds, fast_counts, params.edge_percentile)
+        _judge_edges(con, plan.window_us)
+        _name_results(con, codes, kinds)
         _store_accounts_and_clusters(con)
         _judge_clusters(con)
         _store_parameters(con, params, kinds)
@@ -173,12 +175,13 @@ def _run_pairing(workspace: Workspace, plan: PairingPlan, engine: Engine | None)
     (engine or DuckDBEngine()).run(workspace.con, ["shares"], steps, [*plan.outputs(), "edges_by_kind"])
 
 
-def _store_edges(con, kinds: list[str], fast: bool, percentile: float) -> None:
+def _code_edges(con, kinds: list[str], fast: bool, percentile: float) -> None:
+    """`coded_edges`: one row per account pair, still on coded ids (oriented by code)."""
     fast_column = "coalesce(f.weight_fast, 0) AS weight_fast," if fast else ""
     fast_join = "LEFT JOIN fast_edges f USING (account_a, account_b)" if fast else ""
     con.execute(
         f"""
-        CREATE OR REPLACE TABLE coordination_edges AS
+        CREATE OR REPLACE TEMP TABLE coded_edges AS
         WITH e AS ({edges_sql(kinds)}),
         threshold AS (SELECT quantile_cont(weight, {percentile}) AS t FROM e)
         SELECT e.account_a, e.account_b, e.weight, e.n_objects, e.weight_ab, e.weight_ba,
@@ -187,36 +190,23 @@ def _store_edges(con, kinds: list[str], fast: bool, percentile: float) -> None:
                make_timestamp(e.first_us) AS first_seen, make_timestamp(e.last_us) AS last_seen,
                e.kinds, {', '.join(f'e."weight_{k}"' for k in kinds)}
         FROM e CROSS JOIN threshold {fast_join}
-        ORDER BY e.account_a, e.account_b
         """
     )
 
 
-def _store_evidence(con) -> None:
-    con.execute(
-        f"""
-        CREATE OR REPLACE TABLE coordination_evidence AS
-        SELECT kind, object_id, account_a, account_b, content_a, content_b,
-               make_timestamp(t_a) AS ts_a, make_timestamp(t_b) AS ts_b,
-               CAST(abs(t_b - t_a) AS DOUBLE) / {MICROS} AS delta_seconds
-        FROM evidence
-        ORDER BY account_a, account_b, ts_a, ts_b, kind, object_id, content_a, content_b
-        """
-    )
-
-
-def _store_edge_significance(con, window_us: int) -> None:
-    """Each edge's co-shared object-episodes, the number expected by chance, its p-value and
-    Benjamini–Hochberg q-value, and the verdict (coordination/significance.py)."""
+def _judge_edges(con, window_us: int) -> None:
+    """`edge_verdicts`: each edge's co-shared object-episodes, the number expected by
+    chance, its p-value and Benjamini–Hochberg q-value, and the verdict
+    (coordination/significance.py), on coded ids."""
     rows = con.execute(
-        edge_null_sql("coordination_edges", "shares", "coordination_evidence", episode_length_us(window_us))
+        edge_null_sql("coded_edges", "shares", "evidence", episode_length_us(window_us))
     ).fetchnumpy()
     p_values = poisson_upper_tail(rows["observed_episodes"], rows["expected_episodes"])
     q_values = benjamini_hochberg(p_values)
     significant = (q_values <= ALPHA) & (np.asarray(rows["observed_episodes"]) >= MIN_EPISODES)
     verdicts = pa.table({
-        "account_a": pa.array(rows["account_a"], pa.string()),
-        "account_b": pa.array(rows["account_b"], pa.string()),
+        "account_a": pa.array(rows["account_a"], pa.int64()),
+        "account_b": pa.array(rows["account_b"], pa.int64()),
         "observed_episodes": pa.array(rows["observed_episodes"], pa.int64()),
         "expected_episodes": pa.array(rows["expected_episodes"], pa.float64()),
         "p_value": pa.array(p_values, pa.float64()),
@@ -225,23 +215,79 @@ def _store_edge_significance(con, window_us: int) -> None:
     })
     con.register("_edge_verdicts", verdicts)
     try:
-        con.execute(
-            """
-            CREATE OR REPLACE TABLE coordination_edges AS
-            SELECT e.*, v.observed_episodes, v.expected_episodes, v.p_value, v.q_value, v.significant
-            FROM coordination_edges e JOIN _edge_verdicts v USING (account_a, account_b)
-            ORDER BY e.account_a, e.account_b
-            """
-        )
+        con.execute("CREATE OR REPLACE TEMP TABLE edge_verdicts AS SELECT * FROM _edge_verdicts")
     finally:
         con.unregister("_edge_verdicts")
 
 
-def _store_viral_objects(con) -> None:
+def _name_results(con, codes: IdCodes, kinds: list[str]) -> None:
+    """The stored tables, with the ids as given joined back onto the coded results. Pairs
+    were oriented by code; CONTRACT §2 orients them by name (account_a < account_b), so a
+    pair whose names sort the other way has its directed columns swapped."""
+    codes.create_name_tables(con, "share_rows", {
+        "account_id": "SELECT account_a FROM coded_edges UNION SELECT account_b FROM coded_edges",
+        "object_id": "SELECT object_id FROM evidence UNION SELECT object_id FROM viral_objects",
+        "content_id": "SELECT content_a FROM evidence UNION SELECT content_b FROM evidence",
+    })
+    fast = "weight_fast, " if "weight_fast" in _columns(con, "coded_edges") else ""
+    layers = ", ".join(f'e."weight_{k}"' for k in kinds)
     con.execute(
-        "CREATE OR REPLACE TABLE coordination_viral_objects AS "
-        "SELECT * FROM viral_objects ORDER BY n_accounts DESC, kind, object_id"
+        f"""
+        CREATE OR REPLACE TABLE coordination_edges AS
+        WITH named AS (
+            SELECT e.*, na.name AS name_a, nb.name AS name_b, na.name > nb.name AS swap
+            FROM coded_edges e
+            JOIN account_names na ON na.code = e.account_a
+            JOIN account_names nb ON nb.code = e.account_b
+        )
+        SELECT CASE WHEN swap THEN name_b ELSE name_a END AS account_a,
+               CASE WHEN swap THEN name_a ELSE name_b END AS account_b,
+               e.weight, e.n_objects,
+               CASE WHEN swap THEN e.weight_ba ELSE e.weight_ab END AS weight_ab,
+               CASE WHEN swap THEN e.weight_ab ELSE e.weight_ba END AS weight_ba,
+               e.mean_time_delta, {fast}e.above_percentile, e.first_seen, e.last_seen, e.kinds, {layers},
+               v.observed_episodes, v.expected_episodes, v.p_value, v.q_value, v.significant
+        FROM named e JOIN edge_verdicts v USING (account_a, account_b)
+        ORDER BY 1, 2
+        """
     )
+    con.execute(
+        f"""
+        CREATE OR REPLACE TABLE coordination_evidence AS
+        WITH named AS (
+            SELECT v.kind, o.name AS object_id, na.name AS name_a, nb.name AS name_b,
+                   ca.name AS c_a, cb.name AS c_b, v.t_a, v.t_b, na.name > nb.name AS swap
+            FROM evidence v
+            JOIN object_names o ON o.kind = v.kind AND o.code = v.object_id
+            JOIN account_names na ON na.code = v.account_a
+            JOIN account_names nb ON nb.code = v.account_b
+            JOIN content_names ca ON ca.code = v.content_a
+            JOIN content_names cb ON cb.code = v.content_b
+        )
+        SELECT kind, object_id,
+               CASE WHEN swap THEN name_b ELSE name_a END AS account_a,
+               CASE WHEN swap THEN name_a ELSE name_b END AS account_b,
+               CASE WHEN swap THEN c_b ELSE c_a END AS content_a,
+               CASE WHEN swap THEN c_a ELSE c_b END AS content_b,
+               make_timestamp(CASE WHEN swap THEN t_b ELSE t_a END) AS ts_a,
+               make_timestamp(CASE WHEN swap THEN t_a ELSE t_b END) AS ts_b,
+               CAST(abs(t_b - t_a) AS DOUBLE) / {MICROS} AS delta_seconds
+        FROM named
+        ORDER BY account_a, account_b, ts_a, ts_b, kind, object_id, content_a, content_b
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TABLE coordination_viral_objects AS
+        SELECT v.kind, o.name AS object_id, v.n_accounts, v.n_shares
+        FROM viral_objects v JOIN object_names o ON o.kind = v.kind AND o.code = v.object_id
+        ORDER BY n_accounts DESC, kind, object_id
+        """
+    )
+
+
+def _columns(con, table: str) -> list[str]:
+    return [row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()]
 
 
 def _store_accounts_and_clusters(con) -> None:

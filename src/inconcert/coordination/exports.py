@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -82,20 +83,38 @@ def _with_spells(graph: nx.Graph) -> nx.Graph:
 
 
 def _write_graphology(con, path: Path) -> Path:
-    """graphology's serialised-graph JSON (what the web view and report load), built by
-    DuckDB's JSON functions rather than a Python loop over every edge."""
-    document = con.execute(
-        """
-        SELECT json_object(
-            'attributes', json_object(),
-            'options', json_object('type', 'undirected', 'multi', false, 'allowSelfLoops', false),
-            'nodes', coalesce((SELECT list(json_object('key', account_id, 'attributes', json_object(
-                        'cluster', cluster_id, 'score', coordination_score, 'flagged', flagged,
-                        'label', coalesce(handle, account_id))) ORDER BY account_id)
-                      FROM coordination_accounts), []),
-            'edges', coalesce((SELECT list(json_object('source', account_a, 'target', account_b, 'attributes',
-                        json_object('weight', weight, 'n_objects', n_objects)) ORDER BY account_a, account_b)
-                      FROM coordination_edges), []))
-        """
-    ).fetchone()[0]
-    return write_atomically(path, lambda tmp: tmp.write_text(document, encoding="utf-8"))
+    """graphology's serialised-graph JSON for the web view, streamed: DuckDB writes the
+    node and edge arrays straight to disk and they are stitched into one document, so a
+    network of millions of edges never has to fit in memory as one string."""
+
+    def write(tmp: Path) -> None:
+        parts = {"nodes": tmp.with_name(tmp.name + ".nodes"), "edges": tmp.with_name(tmp.name + ".edges")}
+        queries = {
+            "nodes": """
+                SELECT account_id AS key,
+                       {'cluster': cluster_id, 'score': coordination_score, 'flagged': flagged,
+                        'label': coalesce(handle, account_id)} AS attributes
+                FROM coordination_accounts ORDER BY account_id
+            """,
+            "edges": """
+                SELECT account_a AS source, account_b AS target,
+                       {'weight': weight, 'n_objects': n_objects} AS attributes
+                FROM coordination_edges ORDER BY account_a, account_b
+            """,
+        }
+        try:
+            for name, query in queries.items():
+                literal = str(parts[name]).replace("'", "''")
+                con.execute(f"COPY ({query}) TO '{literal}' (FORMAT json, ARRAY true)")
+            with open(tmp, "wb") as document:
+                document.write(b'{"attributes":{},"options":{"type":"undirected","multi":false,"allowSelfLoops":false}')
+                for name, part in parts.items():
+                    document.write(f',"{name}":'.encode())
+                    with open(part, "rb") as array:
+                        shutil.copyfileobj(array, document, 1 << 20)
+                document.write(b"}\n")
+        finally:
+            for part in parts.values():
+                part.unlink(missing_ok=True)
+
+    return write_atomically(path, write)

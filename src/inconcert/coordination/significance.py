@@ -53,7 +53,8 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
     `expected_episodes` (λ under the null).
 
     `shares` holds the analysed shares (kind, object_id, account_id, content_id, t in µs);
-    `evidence` the co-share pairs (kind, object_id, account_a, account_b, ts_a, ts_b)."""
+    `evidence` the co-share pairs (kind, object_id, account_a, account_b, content_a, content_b,
+    t_a, t_b in µs)."""
     return f"""
         WITH account_objects AS (
             SELECT kind, object_id, CAST(floor(t / {episode_us}) AS BIGINT) AS episode, account_id, count(*) AS m
@@ -61,7 +62,7 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
         ),
         paired AS (
             SELECT kind, object_id, account_a, account_b, content_a, content_b,
-                   CAST(floor(least(epoch_us(ts_a), epoch_us(ts_b)) / {episode_us}) AS BIGINT) AS episode
+                   CAST(floor(least(t_a, t_b) / {episode_us}) AS BIGINT) AS episode
             FROM {evidence}
         ),
         within_pairs AS (

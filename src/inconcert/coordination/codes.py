@@ -1,0 +1,80 @@
+"""Integer codes for the ids a coordination run compares.
+
+Pairing, edge counting and the significance test compare and group ids tens of millions
+of times. On the ids as given (archive ids are 36-character hashes, URLs are longer)
+those comparisons, and the memory to hold the strings, are most of the cost. So each
+object, account and content id is replaced by a 63-bit code for the whole run, and the
+names are joined back only onto the reduced results (edges, evidence, viral objects).
+
+A code is a hash of the id rather than a position in a dictionary: computing it needs no
+join, and the same id gets the same code in every table and on every engine (the codes
+are computed here, on DuckDB, before any engine sees the shares). Exactness is checked,
+not assumed: before a run uses the codes, each of the three columns must have exactly as
+many distinct codes as distinct ids; if two ids ever shared a code (about N²/2⁶⁴ — one
+chance in 10⁵ at 36 million ids) the next salt gives a fresh hash function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inconcert.errors import UserError
+
+# Ids are coded per column; objects together with their kind, since the same string
+# (a URL and its domain, a hashtag and a mention) is a different object in each layer.
+CODED_COLUMNS = {"object_id": "kind, object_id", "account_id": "account_id", "content_id": "content_id"}
+MAX_SALTS = 8
+
+
+@dataclass(frozen=True)
+class IdCodes:
+    salt: int
+
+    def code(self, columns: str) -> str:
+        """SQL for the code of `columns` (a BIGINT: the hash shifted into the signed range
+        so that Spark, which has no unsigned type, carries it unchanged)."""
+        return f"CAST(hash({columns}, {self.salt}) >> 1 AS BIGINT)"
+
+    def coded_shares_sql(self, rows: str) -> str:
+        """`rows` (kind, object_id, account_id, content_id, t) with the three ids coded;
+        the columns keep their names, so the pairing and edge SQL read either form."""
+        coded = ", ".join(f"{self.code(source)} AS {name}" for name, source in CODED_COLUMNS.items())
+        return f"SELECT kind, {coded}, t FROM {rows}"
+
+    def create_name_tables(self, con, rows: str, wanted: dict[str, str]) -> None:
+        """Temporary tables `account_names`, `object_names` and `content_names` (code,
+        name; objects also their kind) for the codes that the queries in `wanted` (keyed
+        by column, one column of codes each) return, found in one pass over `rows`."""
+        codes = {name: self.code(source) for name, source in CODED_COLUMNS.items()}
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE named_rows AS
+            SELECT kind, {', '.join(f'{name}, {code} AS {name}_code' for name, code in codes.items())}
+            FROM {rows}
+            WHERE {' OR '.join(f'{code} IN ({wanted[name]})' for name, code in codes.items())}
+        """)
+        for name, table in (("account_id", "account_names"), ("object_id", "object_names"), ("content_id", "content_names")):
+            kind = "kind, " if name == "object_id" else ""
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE {table} AS
+                SELECT DISTINCT {kind}{name}_code AS code, {name} AS name FROM named_rows
+                WHERE {name}_code IN ({wanted[name]})
+            """)
+        con.execute("DROP TABLE named_rows")
+
+
+def choose_codes(con, rows: str) -> IdCodes:
+    """The first salt under which no two distinct ids of `rows` share a code."""
+    for salt in range(MAX_SALTS):
+        codes = IdCodes(salt)
+        checks = ", ".join(
+            f"count(DISTINCT ({source})) = count(DISTINCT {codes.code(source)})"
+            for source in CODED_COLUMNS.values()
+        )
+        if all(con.execute(f"SELECT {checks} FROM {rows}").fetchone()):
+            return codes
+    # Eight independent 63-bit hash functions all colliding is not chance: the input is
+    # built to collide (DuckDB's hash is not cryptographic). Say so rather than be wrong.
+    raise UserError(
+        "the workspace's ids collide under every id code tried; this happens only with ids "
+        "crafted to collide, and coordination cannot run on them exactly."
+    )
