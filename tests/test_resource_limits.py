@@ -4,6 +4,7 @@ thousand hashtags is set aside instead of becoming a hundred thousand actions.""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -98,3 +99,40 @@ def test_a_post_with_a_hundred_thousand_hashtags_is_set_aside(tmp_path):
     assert query(tmp_path / "ws", "SELECT count(*) FROM actions WHERE content_id = '999'") == [(0,)]
     reasons = [r[0] for r in query(tmp_path / "ws", "SELECT reason FROM quarantine")]
     assert any("links, hashtags, mentions and images, more than the 5000" in reason for reason in reasons), reasons
+
+
+def test_an_object_shared_by_a_million_accounts_is_set_aside_before_pairing(tmp_path):
+    """A million accounts retweeting one post within the same minute would make 5 × 10¹¹
+    pairs; the pairing counts them per object first, sets the object aside with its reason
+    and still finds the small group that co-shared other posts."""
+    import duckdb
+
+    actions = tmp_path / "actions.parquet"
+    duckdb.connect().execute(
+        f"""
+        COPY (
+            SELECT 'viral' AS object_id, 'fan' || i AS account_id, 'rt' || i AS content_id,
+                   1714564800 + i // 20000 AS timestamp_share
+            FROM range(1000000) AS r(i)
+            UNION ALL
+            SELECT 'post' || p AS object_id, 'bot' || b AS account_id, 'b' || b || '-' || p AS content_id,
+                   1714636800 + p * 3600 + b AS timestamp_share
+            FROM range(4) AS x(p), range(3) AS y(b)
+        ) TO '{actions}' (FORMAT parquet)
+        """
+    )
+    workspace, out = tmp_path / "ws", tmp_path / "out"
+    code, _, _ = run_measured(tmp_path, "ingest", "--workspace", workspace, "--format", "actions", actions)
+    assert code == 0
+    code, stdout, peak_kib = run_measured(
+        tmp_path, "coordination", "--workspace", workspace, "--window", "60", "--no-graph-files", "--out", out
+    )
+    assert code == 0, stdout
+    with open(out / "viral_objects.csv", newline="") as stream:
+        (viral,) = list(csv.DictReader(stream))
+    assert viral["object_id"] == "viral" and viral["n_accounts"] == "1000000"
+    assert int(viral["candidate_pairs"]) > 10**11 and "--max-object-pairs" in viral["reason"]
+    with open(out / "edges.csv", newline="") as stream:
+        edges = {(row["account_a"], row["account_b"]): int(row["weight"]) for row in csv.DictReader(stream)}
+    assert edges == {("bot0", "bot1"): 4, ("bot0", "bot2"): 4, ("bot1", "bot2"): 4}
+    assert peak_kib < 2 * 1024 * 1024, f"peak {peak_kib} KiB"

@@ -229,6 +229,7 @@ def coordination(
     kind: str = typer.Option("retweet", "--kind", help="Shared object: retweet, link, domain, hashtag, hashtag-sequence, text, near-text, reply, mention, image, or any."),
     min_participation: int = typer.Option(1, "--min-participation", help="CooRTweet's min_participation."),
     max_object_accounts: Optional[int] = typer.Option(None, "--max-object-accounts", help="Set aside objects shared by more accounts than this (listed in viral_objects.csv)."),
+    max_object_pairs: int = typer.Option(10_000_000, "--max-object-pairs", help="Set aside objects whose shares would make more candidate pairs within the window than this, before pairing (listed in viral_objects.csv); 0 = no limit."),
     fast_window: Optional[float] = typer.Option(None, "--fast-window", help="Also count pairs within this narrower window (weight_fast)."),
     edge_percentile: float = typer.Option(0.5, "--edge-percentile", help="Mark edges above this quantile of weights (above_percentile)."),
     near_text_threshold: float = typer.Option(0.55, "--near-text-threshold", help="Jaccard similarity of word shingles at which two posts are near-duplicates (--kind near-text)."),
@@ -245,7 +246,8 @@ def coordination(
 
     params = CoordinationParams(
         window=_window(window), kind=kind, min_participation=min_participation,
-        max_object_accounts=max_object_accounts, fast_window=fast_window, edge_percentile=edge_percentile,
+        max_object_accounts=max_object_accounts, max_object_pairs=max_object_pairs,
+        fast_window=fast_window, edge_percentile=edge_percentile,
         near_text_threshold=near_text_threshold,
     )
     params.validate()
@@ -358,7 +360,7 @@ def signals(
 @app.command(help="Competing narratives in the workspace's articles: figures and their sources, attributions, labels, relations, techniques, reused passages and where articles disagree. See docs/text.md.")
 def text(
     out: Path = typer.Option(..., "--out", "-o", help="Folder for quantities.csv, attributions.csv, labels.csv, relations.csv, techniques.csv, disagreements.csv, reuse.csv.", show_default=False),
-    processes: int = typer.Option(1, "--processes", help="Worker processes for parsing (2 on a 2-core machine for large collections)."),
+    processes: int = typer.Option(0, "--processes", help="Worker processes for the per-article analyses; 0: one per CPU core."),
     workspace: Path = WorkspaceOption,
     quiet: bool = QuietOption,
 ) -> None:
@@ -392,7 +394,7 @@ def main() -> None:
     except duckdb.OutOfMemoryException:
         typer.echo(
             "inconcert: ran out of memory; set INCONCERT_MEMORY_LIMIT (e.g. 4GB) so DuckDB spills to disk, "
-            "or narrow the work (--kind, --max-object-accounts).",
+            "or narrow the work (--kind, --max-object-accounts, --max-object-pairs).",
             err=True,
         )
         sys.exit(1)

@@ -36,10 +36,13 @@ class IdCodes:
         return f"CAST(hash({columns}, {self.salt}) >> 1 AS BIGINT)"
 
     def coded_shares_sql(self, rows: str) -> str:
-        """`rows` (kind, object_id, account_id, content_id, t) with the three ids coded;
-        the columns keep their names, so the pairing and edge SQL read either form."""
+        """`rows` (kind, object_id, account_id, content_id, t) with the three ids coded and
+        `own_object` added; the columns keep their names, so the pairing and edge SQL read
+        either form."""
         coded = ", ".join(f"{self.code(source)} AS {name}" for name, source in CODED_COLUMNS.items())
-        return f"SELECT kind, {coded}, t FROM {rows}"
+        # Whether the content is the object itself (a retweet row of the original tweet)
+        # must be decided on the ids as given: their codes come from different inputs.
+        return f"SELECT kind, {coded}, t, object_id = content_id AS own_object FROM {rows}"
 
     def create_name_tables(self, con, rows: str, wanted: dict[str, str]) -> None:
         """Temporary tables `account_names`, `object_names` and `content_names` (code,

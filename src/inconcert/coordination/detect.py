@@ -18,7 +18,7 @@ import pyarrow as pa
 from inconcert.coordination.clusters import find_communities
 from inconcert.coordination.codes import IdCodes, choose_codes
 from inconcert.coordination.edges import edges_by_kind_sql, edges_sql
-from inconcert.coordination.pairs import MICROS, PairingPlan
+from inconcert.coordination.pairs import DEFAULT_MAX_OBJECT_PAIRS, MICROS, PairingPlan
 from inconcert.coordination.significance import (
     ALPHA,
     MIN_EPISODES,
@@ -52,6 +52,7 @@ class CoordinationParams:
     kind: str = "retweet"
     min_participation: int = 1
     max_object_accounts: int | None = None
+    max_object_pairs: int | None = DEFAULT_MAX_OBJECT_PAIRS
     fast_window: float | None = None
     edge_percentile: float = 0.5
     near_text_threshold: float = NEAR_TEXT_THRESHOLD
@@ -65,6 +66,8 @@ class CoordinationParams:
             raise UserError(f"--min-participation {self.min_participation}: must be 1 or more.")
         if self.max_object_accounts is not None and self.max_object_accounts < 2:
             raise UserError(f"--max-object-accounts {self.max_object_accounts}: must be 2 or more.")
+        if self.max_object_pairs is not None and self.max_object_pairs < 0:
+            raise UserError(f"--max-object-pairs {self.max_object_pairs}: must be 0 (no limit) or more.")
         if self.fast_window is not None and not 0 <= self.fast_window <= (self.window or math.inf):
             raise UserError(f"--fast-window {self.fast_window}: must be between 0 and --window.")
         if not 0 < self.near_text_threshold <= 1:
@@ -105,13 +108,14 @@ def detect(workspace: Workspace, params: CoordinationParams, engine: Engine | No
             window_us=round(params.window * MICROS),
             min_participation=params.min_participation,
             max_object_accounts=params.max_object_accounts,
+            max_object_pairs=params.max_object_pairs,
             fast_window_us=None if params.fast_window is None else round(params.fast_window * MICROS),
         )
         _run_pairing(workspace, plan, engine)
         fast_counts = plan.fast_window_us is not None
         _code_edges(con, kinds, fast_counts, params.edge_percentile)
         _judge_edges(con, plan.window_us)
-        _name_results(con, codes, kinds)
+        _name_results(con, codes, kinds, params)
         _store_accounts_and_clusters(con)
         _judge_clusters(con)
         _store_parameters(con, params, kinds)
@@ -220,7 +224,7 @@ def _judge_edges(con, window_us: int) -> None:
         con.unregister("_edge_verdicts")
 
 
-def _name_results(con, codes: IdCodes, kinds: list[str]) -> None:
+def _name_results(con, codes: IdCodes, kinds: list[str], params: CoordinationParams) -> None:
     """The stored tables, with the ids as given joined back onto the coded results. Pairs
     were oriented by code; CONTRACT §2 orients them by name (account_a < account_b), so a
     pair whose names sort the other way has its directed columns swapped."""
@@ -276,10 +280,15 @@ def _name_results(con, codes: IdCodes, kinds: list[str]) -> None:
         ORDER BY account_a, account_b, ts_a, ts_b, kind, object_id, content_a, content_b
         """
     )
+    max_object_pairs, max_object_accounts = params.max_object_pairs, params.max_object_accounts
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE coordination_viral_objects AS
-        SELECT v.kind, o.name AS object_id, v.n_accounts, v.n_shares
+        SELECT v.kind, o.name AS object_id, v.n_accounts, v.n_shares, v.candidate_pairs,
+               CASE WHEN v.candidate_pairs IS NOT NULL
+                    THEN 'its shares make ' || v.candidate_pairs || ' candidate pairs within the window, '
+                         || 'more than --max-object-pairs {max_object_pairs}'
+                    ELSE 'shared by more accounts than --max-object-accounts {max_object_accounts}' END AS reason
         FROM viral_objects v JOIN object_names o ON o.kind = v.kind AND o.code = v.object_id
         ORDER BY n_accounts DESC, kind, object_id
         """

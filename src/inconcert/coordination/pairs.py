@@ -25,16 +25,23 @@ from dataclasses import dataclass
 from inconcert.engines import Step
 
 MICROS = 1_000_000
+# An object whose shares make more candidate pairs than this is set aside before any pair
+# is materialised (viral_objects.csv says so): ten million pairs is some 4,500 accounts
+# sharing one object within the same window — a crowd, not a group, and the memory of a
+# whole run. `--max-object-pairs` raises it; 0 lifts it.
+DEFAULT_MAX_OBJECT_PAIRS = 10_000_000
 
 
 @dataclass(frozen=True)
 class PairingPlan:
-    """The statements that turn the `shares` relation into the `evidence` relation."""
+    """The statements that turn the `shares` relation (kind, object_id, account_id,
+    content_id, t in µs, own_object) into the `evidence` relation."""
 
     window_us: int
     min_participation: int
     max_object_accounts: int | None
     fast_window_us: int | None = None
+    max_object_pairs: int | None = DEFAULT_MAX_OBJECT_PAIRS
 
     def steps(self) -> list[Step]:
         """From `shares` to `evidence` (oriented, participation-filtered pairs),
@@ -42,6 +49,7 @@ class PairingPlan:
         bucket = max(self.window_us, 1)
         steps = [
             Step("active_shares", self._prefilter(), materialise=self.min_participation > 1),
+            Step("object_loads", self._object_loads(bucket)),
             Step("viral_objects", self._viral_objects()),
             Step("bucketed_shares", self._bucketed(bucket)),
             Step("candidate_pairs", self._pairs()),
@@ -73,20 +81,49 @@ class PairingPlan:
               ON s.kind = a.kind AND s.account_id = a.account_id
         """
 
-    def _viral_objects(self) -> str:
-        """Objects shared by more accounts than the guard allows: set aside and reported."""
-        limit = self.max_object_accounts
-        having = f"HAVING count(DISTINCT account_id) > {limit}" if limit else "HAVING FALSE"
+    def _object_loads(self, bucket: int) -> str:
+        """Objects whose shares would make more candidate pairs than the limit, counted
+        before any pair exists: n·(n−1)/2 within each bucket plus n·n' with the next one
+        (every pair the bucketed join would look at, each once)."""
+        if not self.max_object_pairs:
+            return "SELECT kind, object_id, CAST(0 AS BIGINT) AS candidate_pairs FROM shares WHERE FALSE"
+        per_bucket = f"""
+            SELECT kind, object_id, CAST(floor(t / {bucket}) AS BIGINT) AS bucket, count(*) AS n
+            FROM active_shares WHERE NOT own_object GROUP BY kind, object_id, CAST(floor(t / {bucket}) AS BIGINT)
+        """
+        pairs = "x.n * (x.n - 1) / 2 + x.n * coalesce(y.n, 0)"
         return f"""
-            SELECT kind, object_id, count(DISTINCT account_id) AS n_accounts, count(*) AS n_shares
-            FROM active_shares GROUP BY kind, object_id {having}
+            SELECT x.kind, x.object_id, CAST(sum({pairs}) AS BIGINT) AS candidate_pairs
+            FROM ({per_bucket}) AS x
+            LEFT JOIN ({per_bucket}) AS y
+              ON y.kind = x.kind AND y.object_id = x.object_id AND y.bucket = x.bucket + 1
+            GROUP BY x.kind, x.object_id
+            HAVING sum({pairs}) > {self.max_object_pairs}
+        """
+
+    def _viral_objects(self) -> str:
+        """Objects set aside and reported: shared by more accounts than
+        `max_object_accounts`, or making more candidate pairs than `max_object_pairs`."""
+        counts = """
+            SELECT s.kind, s.object_id, count(DISTINCT s.account_id) AS n_accounts, count(*) AS n_shares,
+                   max(l.candidate_pairs) AS candidate_pairs
+            FROM active_shares s
+        """
+        if self.max_object_accounts:
+            return f"""{counts} LEFT JOIN object_loads l ON l.kind = s.kind AND l.object_id = s.object_id
+                GROUP BY s.kind, s.object_id
+                HAVING count(DISTINCT s.account_id) > {self.max_object_accounts} OR max(l.candidate_pairs) IS NOT NULL
+            """
+        # Without an account limit only the over-loaded objects are counted, not every object.
+        return f"""{counts} JOIN object_loads l ON l.kind = s.kind AND l.object_id = s.object_id
+            GROUP BY s.kind, s.object_id
         """
 
     def _bucketed(self, bucket: int) -> str:
         return f"""
             SELECT s.*, CAST(floor(s.t / {bucket}) AS BIGINT) AS bucket
             FROM active_shares s
-            WHERE s.object_id <> s.content_id
+            WHERE NOT s.own_object
               AND NOT EXISTS (SELECT 1 FROM viral_objects v WHERE v.kind = s.kind AND v.object_id = s.object_id)
         """
 

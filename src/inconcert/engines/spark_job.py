@@ -20,7 +20,7 @@ import argparse
 import sys
 
 from inconcert.coordination.edges import edges_by_kind_sql, edges_sql
-from inconcert.coordination.pairs import MICROS, PairingPlan
+from inconcert.coordination.pairs import DEFAULT_MAX_OBJECT_PAIRS, MICROS, PairingPlan
 from inconcert.engines import Step
 from inconcert.errors import UserError
 from inconcert.ingest.actions import KINDLESS
@@ -35,13 +35,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--kind", default="any", help="Kind of object to pair on, or any (default).")
     parser.add_argument("--min-participation", type=int, default=1)
     parser.add_argument("--max-object-accounts", type=int, default=None)
+    parser.add_argument("--max-object-pairs", type=int, default=DEFAULT_MAX_OBJECT_PAIRS)
     parser.add_argument("--fast-window", type=float, default=None)
     parser.add_argument("--master", default=None, help="Master URL when not started by spark-submit.")
     return parser.parse_args(argv)
 
 
 def shares_sql(columns: set[str], kind: str) -> str:
-    """The `actions` view as shares: (kind, object_id, account_id, content_id, t in µs).
+    """The `actions` view as shares: (kind, object_id, account_id, content_id, t in µs,
+    own_object).
     Spark SQL: this adapts the job's input, the steps after it are the shared ones."""
     missing = {"object_id", "account_id", "content_id"} - columns
     if missing or not {"ts", "timestamp_share"} & columns:
@@ -51,10 +53,12 @@ def shares_sql(columns: set[str], kind: str) -> str:
         )
     t = "unix_micros(ts)" if "ts" in columns else f"CAST(timestamp_share AS BIGINT) * {MICROS}"
     given_kind = f"coalesce(nullif(kind, ''), '{KINDLESS}')" if "kind" in columns else f"'{KINDLESS}'"
-    rows = f"SELECT {given_kind} AS kind, object_id, account_id, content_id, {t} AS t FROM actions"
+    rows = (f"SELECT {given_kind} AS kind, object_id, account_id, content_id, {t} AS t, "
+            f"object_id = content_id AS own_object FROM actions")
     if kind == "any":
         return rows
-    return f"SELECT '{kind}' AS kind, object_id, account_id, content_id, t FROM ({rows}) AS a WHERE kind IN ('{kind}', '{KINDLESS}')"
+    return (f"SELECT '{kind}' AS kind, object_id, account_id, content_id, t, own_object "
+            f"FROM ({rows}) AS a WHERE kind IN ('{kind}', '{KINDLESS}')")
 
 
 def run(session, args: argparse.Namespace) -> dict[str, int]:
@@ -71,6 +75,7 @@ def run(session, args: argparse.Namespace) -> dict[str, int]:
         window_us=round(args.window * MICROS),
         min_participation=args.min_participation,
         max_object_accounts=args.max_object_accounts,
+        max_object_pairs=args.max_object_pairs,
         fast_window_us=None if args.fast_window is None else round(args.fast_window * MICROS),
     )
     steps = [*plan.steps(), Step("edges_by_kind", edges_by_kind_sql()), Step("edges", edges_sql(kinds))]
