@@ -171,7 +171,9 @@ def coordination(workspace: Path, engine: str, env: dict[str, str], full: bool) 
 
 
 def pair_only(workspace: Path, engine_name: str) -> None:
-    """The engine's part of coordination, as `detect` runs it, then the result sizes."""
+    """The engine's part of coordination, as `detect` runs it (ids coded, then shares to
+    evidence, viral objects and edges per kind), then the result sizes."""
+    from inconcert.coordination.codes import choose_codes
     from inconcert.coordination.edges import edges_by_kind_sql
     from inconcert.coordination.pairs import MICROS, PairingPlan
     from inconcert.engines import Step, open_engine
@@ -181,9 +183,11 @@ def pair_only(workspace: Path, engine_name: str) -> None:
     try:
         with Workspace.open(workspace) as ws:
             ws.con.execute(
-                "CREATE TEMP TABLE shares AS "
+                "CREATE TEMP VIEW share_rows AS "
                 "SELECT kind, object_id, account_id, content_id, epoch_us(ts) AS t FROM actions"
             )
+            codes = choose_codes(ws.con, "share_rows")
+            ws.con.execute(f"CREATE TEMP TABLE shares AS {codes.coded_shares_sql('share_rows')}")
             plan = PairingPlan(window_us=WINDOW * MICROS, min_participation=1, max_object_accounts=MAX_OBJECT_ACCOUNTS)
             engine.run(ws.con, ["shares"], [*plan.steps(), Step("edges_by_kind", edges_by_kind_sql())],
                        [*plan.outputs(), "edges_by_kind"])

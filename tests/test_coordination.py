@@ -220,3 +220,41 @@ def test_empty_workspace_is_exit_2(tmp_path):
     run = run_cli("coordination", "--workspace", tmp_path / "ws", "--window", "60", "--out", tmp_path / "out")
     assert_clean_exit(run, 2)
     assert "ingest" in run.stderr
+
+
+def test_ids_are_coded_one_to_one_and_a_colliding_salt_is_replaced(monkeypatch):
+    """Coordination compares integer codes of the ids; a salt under which two ids share a
+    code is never used (here salt 0 is made to code every id alike)."""
+    import duckdb
+
+    from inconcert.coordination.codes import IdCodes, choose_codes
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE rows AS SELECT 'retweet' AS kind, 'o' || (i % 7) AS object_id, 'a' || (i % 5) AS account_id, "
+        "'c' || i AS content_id, i AS t FROM range(200) AS r(i)"
+    )
+    assert choose_codes(con, "rows") == IdCodes(0)
+    coded = con.execute(f"SELECT count(DISTINCT account_id), count(DISTINCT object_id) FROM ({IdCodes(0).coded_shares_sql('rows')})")
+    assert coded.fetchone() == (5, 7)
+    real_code = IdCodes.code
+    monkeypatch.setattr(IdCodes, "code", lambda self, columns: "CAST(1 AS BIGINT)" if self.salt == 0 else real_code(self, columns))
+    assert choose_codes(con, "rows") == IdCodes(1)
+
+
+def test_a_share_of_the_object_itself_pairs_with_nobody(tmp_path):
+    """CooRTweet's rule, decided on the ids as given (their codes differ): the original
+    post listed among its own retweets is no co-share."""
+    actions = tmp_path / "actions.csv"
+    actions.write_text(
+        "object_id,account_id,content_id,timestamp_share\n"
+        "p1,author,p1,1700000000\n"
+        "p1,fan1,r1,1700000005\n"
+        "p1,fan2,r2,1700000009\n",
+        encoding="utf-8",
+    )
+    workspace = tmp_path / "ws"
+    assert_clean_exit(ingest(workspace, "actions", actions))
+    coordination(workspace, tmp_path / "out", "--window", "60", "--no-graph-files")
+    edges = read_csv(tmp_path / "out" / "edges.csv")
+    assert [(e["account_a"], e["account_b"], e["weight"]) for e in edges] == [("fan1", "fan2", "1")]

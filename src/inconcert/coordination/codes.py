@@ -69,11 +69,16 @@ def choose_codes(con, rows: str) -> IdCodes:
     """The first salt under which no two distinct ids of `rows` share a code."""
     for salt in range(MAX_SALTS):
         codes = IdCodes(salt)
-        checks = ", ".join(
-            f"count(DISTINCT ({source})) = count(DISTINCT {codes.code(source)})"
+        # A GROUP BY rather than count(DISTINCT …): it spills to disk when tens of
+        # millions of distinct ids do not fit in memory.
+        if not any(
+            con.execute(f"""
+                SELECT count(*) FROM (
+                    SELECT code FROM (SELECT DISTINCT {codes.code(source)} AS code, {source} FROM {rows})
+                    GROUP BY code HAVING count(*) > 1)
+            """).fetchone()[0]
             for source in CODED_COLUMNS.values()
-        )
-        if all(con.execute(f"SELECT {checks} FROM {rows}").fetchone()):
+        ):
             return codes
     # Eight independent 63-bit hash functions all colliding is not chance: the input is
     # built to collide (DuckDB's hash is not cryptographic). Say so rather than be wrong.
