@@ -183,3 +183,18 @@ def test_unknown_engine_is_a_user_mistake(tmp_path):
     run = run_cli("coordination", "--workspace", tmp_path / "ws", "--window", "60", "--engine", "flink",
                   "--out", tmp_path / "out")
     assert run.returncode == 2 and "--engine flink" in run.stderr
+
+
+def test_signals_volume_series_counted_on_spark_equal_duckdb(spark, scenario_workspace, tmp_path):
+    """`signals --engine spark` counts the hashtag/link/domain series on Spark; the bursts
+    found from them are DuckDB's."""
+    from inconcert.signals import run_signals
+
+    tables = {}
+    for name, engine in (("duckdb", None), ("spark", spark_engine(spark, scenario_workspace))):
+        with Workspace.open(scenario_workspace) as ws:
+            run_signals(ws, engine=engine)
+            cursor = ws.con.execute("SELECT * FROM signals_volume_bursts ORDER BY kind, object_id, period_start")
+            tables[name] = {"signals_volume_bursts": ([c[0] for c in cursor.description], cursor.fetchall())}
+    assert tables["duckdb"]["signals_volume_bursts"][1], "the scenario has hashtag bursts"
+    assert_same(tables["duckdb"], tables["spark"])

@@ -333,18 +333,25 @@ def signals(
     min_burst_accounts: int = typer.Option(5, "--min-burst-accounts", help="Fewest accounts created in one period for a creation burst."),
     min_burst_posts: int = typer.Option(10, "--min-burst-posts", help="Fewest posts in one period for a volume burst."),
     sync_bin: int = typer.Option(600, "--sync-bin", help="Seconds per activity bin for synchronised pairs."),
+    engine: str = typer.Option("duckdb", "--engine", help="Where the volume series are counted: duckdb (default) or spark."),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master", envvar="INCONCERT_SPARK_MASTER", help="Spark master URL for --engine spark."),
     workspace: Path = WorkspaceOption,
     quiet: bool = QuietOption,
 ) -> None:
+    from inconcert.engines import open_engine
     from inconcert.signals import SignalsParams, run_signals
     from inconcert.signals.exports import check_out_folder, write_outputs
 
     params = SignalsParams(fdr=fdr, min_burst_accounts=min_burst_accounts, min_burst_posts=min_burst_posts, sync_bin_seconds=sync_bin)
     params.validate()
     check_out_folder(out)
-    with Workspace.open(workspace) as ws:
-        summary = run_signals(ws, params)
-        write_outputs(ws.con, out)
+    runner = open_engine(engine, workspace_path=workspace, spark_master=spark_master)
+    try:
+        with Workspace.open(workspace) as ws:
+            summary = run_signals(ws, params, engine=runner)
+            write_outputs(ws.con, out)
+    finally:
+        runner.close()
     if not quiet:
         stderr.print(
             f"{summary.accounts} accounts, {summary.dated_accounts} with a creation date; "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
+from inconcert.engines import Engine
 from inconcert.errors import UserError
 from inconcert.signals.bots import FEATURES, bot_model, features_sql, score_sql
 from inconcert.signals.creation import (
@@ -69,8 +70,9 @@ class SignalsSummary:
     high_bot_score: int
 
 
-def run_signals(workspace: Workspace, params: SignalsParams | None = None) -> SignalsSummary:
-    """Compute every signal and store the result tables (the report calls this with defaults)."""
+def run_signals(workspace: Workspace, params: SignalsParams | None = None, engine: Engine | None = None) -> SignalsSummary:
+    """Compute every signal and store the result tables (the report calls this with defaults).
+    `engine` counts the volume series (DuckDB on the workspace when None, or Spark)."""
     params = params or SignalsParams()
     params.validate()
     con = workspace.con
@@ -81,7 +83,7 @@ def run_signals(workspace: Workspace, params: SignalsParams | None = None) -> Si
         con.execute(f"CREATE OR REPLACE TEMP TABLE signals_account_dates AS {ACCOUNT_DATES_SQL}")
         _store_creation_bursts(con, params, with_coordination)
         _store_accounts(con)
-        _store_volume_bursts(con, params, with_coordination)
+        _store_volume_bursts(con, params, with_coordination, engine)
         _store_sync_pairs(con, params)
         _store_parameters(con, params, with_coordination)
         for table in ("signals_creation_bursts", "signals_accounts", "signals_volume_bursts", "signals_sync_pairs"):
@@ -150,12 +152,12 @@ def _store_accounts(con) -> None:
     )
 
 
-def _store_volume_bursts(con, params: SignalsParams, with_coordination: bool) -> None:
+def _store_volume_bursts(con, params: SignalsParams, with_coordination: bool, engine: Engine | None) -> None:
     rules = VolumeRules(
         fdr=params.fdr, min_object_posts=params.min_object_posts, min_burst_posts=params.min_burst_posts,
         min_ratio=params.min_ratio,
     )
-    cells, resolution = volume_cells(con, rules)
+    cells, resolution = volume_cells(con, rules, engine)
     con.register("volume_cells_raw", cells)
     try:
         con.execute(f"CREATE OR REPLACE TABLE signals_volume_bursts AS {volume_bursts_sql(resolution, with_coordination)}")

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from inconcert.engines import Engine, Step
+from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.ingest.shares import DOMAIN, HASHTAG, LINK
 from inconcert.signals.counts import Baseline, score_counts
 from inconcert.signals.creation import DAY, HOUR
@@ -26,6 +28,7 @@ HOURLY_MAX_DAYS = 62
 MAX_MATRIX_CELLS = 20_000_000
 BLOCKS_EACH_SIDE = 4
 TOP_ACCOUNTS = 10
+MICROS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -36,36 +39,65 @@ class VolumeRules:
     min_ratio: float
 
 
-def volume_cells(con, rules: VolumeRules) -> tuple[pa.Table, str]:
-    """The flagged (object, period) cells, and the resolution used."""
+def volume_count_steps(rules: VolumeRules) -> list[Step]:
+    """The relational part, engine-neutral (DuckDB, or Spark SQL through SQLGlot), over the
+    input `volume_shares` (kind, object_id, content_id, t in µs): objects with enough
+    posts, their posts per hour, and the time span they cover. Per day is the sum of per
+    hour: a post has one time, so it falls in one hour of one day."""
+    return [
+        Step("volume_object_posts", f"""
+            SELECT kind, object_id, count(DISTINCT content_id) AS n_posts FROM volume_shares
+            GROUP BY kind, object_id HAVING count(DISTINCT content_id) >= {rules.min_object_posts}
+        """),
+        Step("volume_hour_counts", f"""
+            SELECT s.kind, s.object_id, CAST(floor(s.t / {HOUR.seconds * MICROS}) AS BIGINT) AS hour,
+                   count(DISTINCT s.content_id) AS n
+            FROM volume_shares s JOIN volume_object_posts o ON o.kind = s.kind AND o.object_id = s.object_id
+            GROUP BY s.kind, s.object_id, CAST(floor(s.t / {HOUR.seconds * MICROS}) AS BIGINT)
+        """),
+        Step("volume_span", """
+            SELECT min(s.t) AS first_us, max(s.t) AS last_us
+            FROM volume_shares s JOIN volume_object_posts o ON o.kind = s.kind AND o.object_id = s.object_id
+        """),
+    ]
+
+
+def volume_cells(con, rules: VolumeRules, engine: Engine | None = None) -> tuple[pa.Table, str]:
+    """The flagged (object, period) cells, and the resolution used. The counting runs on
+    `engine` (DuckDB on the workspace when None); the test on the reduced counts here."""
     kinds = ", ".join(f"'{kind}'" for kind in VOLUME_KINDS)
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE volume_objects AS
-        SELECT kind, object_id, row_number() OVER (ORDER BY count(DISTINCT content_id) DESC, kind, object_id) - 1 AS row
-        FROM actions WHERE kind IN ({kinds}) AND ts IS NOT NULL
-        GROUP BY kind, object_id HAVING count(DISTINCT content_id) >= {rules.min_object_posts}
+        CREATE OR REPLACE TEMP VIEW volume_shares AS
+        SELECT kind, object_id, content_id, epoch_us(ts) AS t FROM actions WHERE kind IN ({kinds}) AND ts IS NOT NULL
         """
     )
-    span = con.execute(
-        f"""
-        SELECT epoch(min(a.ts)), epoch(max(a.ts)), (SELECT count(*) FROM volume_objects)
-        FROM actions a SEMI JOIN volume_objects o USING (kind, object_id)
+    (engine or DuckDBEngine()).run(
+        con, ["volume_shares"], volume_count_steps(rules), ["volume_object_posts", "volume_hour_counts", "volume_span"]
+    )
+    con.execute(
         """
-    ).fetchall()[0]
-    if span[0] is None:
+        CREATE OR REPLACE TEMP TABLE volume_objects AS
+        SELECT kind, object_id, row_number() OVER (ORDER BY n_posts DESC, kind, object_id) - 1 AS row
+        FROM volume_object_posts
+        """
+    )
+    first_us, last_us = con.execute("SELECT first_us, last_us FROM volume_span").fetchall()[0]
+    if first_us is None:
         return _empty_cells(), DAY.name
+    span = (first_us / MICROS, last_us / MICROS)
+    n_volume_objects = con.execute("SELECT count(*) FROM volume_objects").fetchall()[0][0]
     resolution = HOUR if span[1] - span[0] <= HOURLY_MAX_DAYS * DAY.seconds else DAY
     first = int(span[0] // resolution.seconds)
     n_periods = int(span[1] // resolution.seconds) - first + 1
     # The busiest objects first, as many as fit in memory at once.
-    n_objects = min(int(span[2]), max(1, MAX_MATRIX_CELLS // n_periods))
+    n_objects = min(int(n_volume_objects), max(1, MAX_MATRIX_CELLS // n_periods))
+    hours_per_period = resolution.seconds // HOUR.seconds
     found = con.execute(
         f"""
-        SELECT o.row, CAST(floor(epoch(a.ts) / {resolution.seconds}) AS BIGINT) - {first} AS col,
-               count(DISTINCT a.content_id) AS n
-        FROM actions a JOIN volume_objects o USING (kind, object_id)
-        WHERE o.row < {n_objects} AND a.ts IS NOT NULL
+        SELECT o.row, CAST(floor(h.hour / {hours_per_period}) AS BIGINT) - {first} AS col, sum(h.n) AS n
+        FROM volume_hour_counts h JOIN volume_objects o USING (kind, object_id)
+        WHERE o.row < {n_objects}
         GROUP BY ALL
         """
     ).fetchnumpy()
