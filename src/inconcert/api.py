@@ -27,7 +27,15 @@ from inconcert.errors import UserError
 from inconcert.store.tables import table_exists
 from inconcert.store.workspace import Workspace
 
-COORDINATION_TABLES = ("edges", "accounts", "clusters", "evidence", "viral_objects", "parameters")
+# The order of each coordination table, as its file is written.
+COORDINATION_TABLES = {
+    "edges": "account_a, account_b",
+    "accounts": "cluster_id, account_id",
+    "clusters": "cluster_id",
+    "evidence": "account_a, account_b, ts_a, ts_b, kind, object_id, content_a, content_b",
+    "viral_objects": "n_accounts DESC, kind, object_id",
+    "parameters": "name",
+}
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,7 @@ def coordination(
             summary = detect(ws, params, engine=runner)
             if out is not None:
                 write_outputs(ws.con, Path(out), graph_files=graph_files)
-            tables = {name: _arrow(ws, f"coordination_{name}") for name in COORDINATION_TABLES}
+            tables = {name: _arrow(ws, f"coordination_{name}", order) for name, order in COORDINATION_TABLES.items()}
     finally:
         runner.close()
     return Results(summary, tables)
@@ -168,9 +176,13 @@ def _seconds(window: float | str) -> float:
         raise UserError(f"window {window!r}: must be a number of seconds or 'auto'.") from None
 
 
-def _arrow(ws: Workspace, name: str) -> pa.Table:
+def _arrow(ws: Workspace, name: str, order: str | None = None) -> pa.Table:
+    # The workspace lets DuckDB reorder results for speed; with that, even an ORDER BY is
+    # lost on the way to Arrow (DuckDB 2.0), so order is asked for on this connection.
+    ws.con.execute("SET preserve_insertion_order = true")
     # Quoted: result names come from this module, but a table name is still an identifier.
-    return ws.con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+    query = f'SELECT * FROM "{name}"' + (f" ORDER BY {order}" if order else "")
+    return ws.con.sql(query).to_arrow_table()
 
 
 def _prefixed(ws: Workspace, prefix: str) -> dict[str, pa.Table]:
