@@ -96,8 +96,12 @@ def test_death_toll_is_a_numeric_disagreement_between_the_camps(scenario_run):
         assert figures == {"at least 40", "12"}, row
     camp_a = {d for d, c in camp.items() if c == "A"}
     camp_b = {d for d, c in camp.items() if c == "B"}
-    pairs = {frozenset((r["doc_a"], r["doc_b"])) for r in tolls}
-    assert pairs == {frozenset((a, b)) for a in camp_a for b in camp_b}
+    # one group (the ministry's "at least 40" against the officials' "12"), shown by pairs
+    # that name every article of both camps once, not by every pair of them
+    assert {r["doc_a"] for r in tolls} | {r["doc_b"] for r in tolls} == camp_a | camp_b
+    assert len(tolls) < len(camp_a) * len(camp_b)
+    assert all(f"{len(camp_a)} articles against {len(camp_b)} articles" in r["summary"]
+               or f"{len(camp_b)} articles against {len(camp_a)} articles" in r["summary"] for r in tolls)
 
 
 def test_ground_truth_figures_are_found_with_qualifier_and_source(scenario_run):
@@ -271,3 +275,117 @@ def test_a_tampered_model_is_refused(tmp_path):
     (copy / "config.cfg").write_text((copy / "config.cfg").read_text() + "\n# changed\n")
     with pytest.raises(UserError, match="SHA-256"):
         verify_model_files(copy)
+
+
+# -- what the evaluation harness (benchmarks/text_eval.py) found missing ---------------------
+
+
+def test_a_number_opening_a_sentence_after_an_identifier_word_is_a_quantity():
+    found = _quantity("We did not choose this war. Sixty-three of our neighbours were buried in Tarnic.")
+    assert [(q.text, q.value_low) for q in found] == [("Sixty-three", 63)]
+    assert _quantity("See Article 5 of the treaty.") == []
+
+
+def test_casualty_figures_about_different_kinds_of_people_share_one_topic():
+    from inconcert.text.quantities import topic_of
+
+    topics = {q.text: topic_of(q) for q in _quantity(
+        "The ministry said 9 militants were killed. At least 63 civilians were killed, doctors said. "
+        "Fewer than 5,000 residents have left their homes. Only 4,800 residents have registered as displaced."
+    )}
+    assert topics == {"9": "killed:people", "At least 63": "killed:people", "Fewer than 5,000": "displaced:people",
+                      "Only 4,800": "displaced:people"}
+
+
+def test_attribution_speakers_behind_roles_relative_pronouns_and_trailing_verbs():
+    text = ("The Front denied any role. Its spokesman, Jonas Feld, said the army was lying. "
+            "More than 40,000 people have been displaced since April, the UN refugee agency estimates. "
+            "A study by the Centre for Democratic Security found that the Front received money from Ostrel. "
+            "He reminded supporters that the report had sparked other investigations. "
+            "Schiff said the committee could request that Attorney General Bill Barr testify on the findings.\n\n"
+            "The best answer comes from the Anti-Defamation League (ADL), which writes:\n\n"
+            "The claim is wrong on several grounds.\n\nSchiff continued:\n\nWe have a right to be informed.\n")
+    rows = extract_attributions(parse_text(text))
+    sources = {(a.source, a.cue) for a in rows}
+    assert ("Jonas Feld", "said") in sources
+    assert ("the UN refugee agency", "estimates") in sources
+    assert any(a.cue == "found" and a.source.endswith("Centre for Democratic Security") for a in rows)
+    assert not any(a.kind == "report_by" and a.cue == "study" for a in rows)  # credited once, by its verb
+    assert any(a.cue == "reminded" for a in rows)
+    assert not any(a.cue == "testify" for a in rows)
+    blocks = {a.source: a.text for a in rows if a.kind == "block_quote"}
+    assert "which" not in blocks and any("Anti-Defamation League" in s for s in blocks)
+    assert blocks["Schiff"].endswith("We have a right to be informed.")
+    for a in rows:
+        assert text[a.start:a.end] == a.text
+
+
+def test_labels_name_calling_fronts_mouthpieces_and_political_epithets():
+    document = parse_text(
+        "Vessa Rights Watch, a front for the VLF, claims otherwise. The ministry attacked Valley Dispatch, a mouthpiece "
+        "of Ostrel intelligence. The legitimate government of Dornland will not bow. She condemned the apartheid "
+        "Israeli regime. Palestinian terrorists in Gaza launched rockets. Left-wing billionaire Tom Steyer spoke. "
+        "Jabari was allegedly responsible for the attacks. The Left is increasingly anti-Semitic."
+    )
+    found = {(label.entity, label.label, label.polarity) for label in extract_labels(document)}
+    assert ("Vessa Rights Watch", "a front for the VLF", "negative") in found
+    assert ("Valley Dispatch", "a mouthpiece of Ostrel intelligence", "negative") in found
+    assert ("Dornland", "The legitimate government", "positive") in found
+    assert ("Israeli", "apartheid Israeli regime", "negative") in found
+    assert ("Tom Steyer", "Left-wing billionaire", "neutral") in found
+    assert ("Left", "anti-Semitic", "negative") in found
+    assert not any(entity in ("Palestinian", "Jabari") for entity, _, _ in found)
+
+
+def test_apposition_after_a_second_name_describes_that_name():
+    document = parse_text("“No progress,” said Margaritis Schinas, spokesman for the European Commission, the bloc’s executive.")
+    found = {(label.entity, label.label) for label in extract_labels(document)}
+    assert ("Margaritis Schinas", "the bloc’s executive") not in found
+
+
+def test_relations_bankrolled_payroll_front_and_money_received():
+    document = parse_text(
+        "The VLF, a terrorist organization bankrolled by the Ostrel Republic, shelled the market. "
+        "The Centre for Democratic Security is on the payroll of the Dornland Defence Ministry. "
+        "Vessa Rights Watch, a front for the VLF, claims otherwise. "
+        "The Vessa Liberation Front received between $30 million and $45 million from Ostrel in 2023. "
+        "Rep. Adam Schiff (D-CA), the chairman of the House Intelligence Committee, spoke."
+    )
+    found = {(r.subject, r.relation, r.object) for r in extract_relations(document)}
+    assert {("VLF", "funded_by", "Ostrel Republic"), ("Centre for Democratic Security", "paid_by", "Dornland Defence Ministry"),
+            ("Vessa Rights Watch", "part_of", "VLF"), ("Vessa Liberation Front", "funded_by", "Ostrel")} <= found
+    assert any(s == "Adam Schiff" and o == "House Intelligence Committee" for s, _, o in found)
+    assert not any(s == "CA" for s, _, _ in found)
+
+
+def test_numeric_disagreements_are_grouped_not_every_pair():
+    from inconcert.text.disagreements import numeric_disagreements
+    from inconcert.text.quantities import Quantity
+
+    def toll(doc_id: str, text: str, value: float, qualifier: str, source: str) -> Quantity:
+        return Quantity(doc_id, 0, len(text), text, value, value, qualifier, "people", "killed", source, False, "count")
+
+    figures = [toll(f"a{i}", "at least 40", 40, "at least", "the health ministry") for i in range(3)]
+    figures += [toll(f"b{i}", "12", 12, "", "officials") for i in range(4)]
+    context = {(q.doc_id, q.start): ({"Tarnic"}, {"Tarnic"}) for q in figures}
+    rows = numeric_disagreements(figures, context)
+    shown = {r.a.doc_id for r in rows} | {r.b.doc_id for r in rows}
+    assert shown == {q.doc_id for q in figures} and len(rows) == 4  # 12 pairs, one group, 4 rows cover its 7 articles
+    assert all({r.a.doc_id[0], r.b.doc_id[0]} == {"a", "b"} for r in rows)
+    assert all("4 articles against 3 articles" in r.summary or "3 articles against 4 articles" in r.summary for r in rows)
+
+
+def test_the_accused_not_the_accuser_or_a_name_in_passing_is_held_responsible():
+    from inconcert.text.actors import actor_mentions, plain_name
+    from inconcert.text.disagreements import responsibility_stances
+
+    document = parse_text("The ministry accused Valley Dispatch, a mouthpiece of Ostrel intelligence, of spreading panic. "
+                          "The army said the Vessa Liberation Front shelled the market.")
+    mentions = actor_mentions(document.doc)
+
+    def actors(sentence):
+        return [plain_name(m.text) for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
+
+    stances = responsibility_stances(document, actors, lambda start, end: "")
+    assert {(s.actor, s.position) for s in stances} == {("Valley Dispatch", "responsible"),
+                                                       ("Vessa Liberation Front", "responsible")}

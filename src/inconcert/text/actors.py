@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from spacy.tokens import Span
+
 ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE", "FAC")
 _SMALL_WORDS = frozenset("of the and for in on at to de du la el al".split())
 _DEFINITION = re.compile(r"([A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|of|the|and|for|in|on|de|al)){1,9})\s+\(([A-Z][A-Za-z.&-]{1,9})\)")
@@ -66,18 +68,44 @@ class ActorIndex:
         return name
 
 
+def _split_at_line_breaks(ent) -> list:
+    """A name never runs across a line break; the small model sometimes joins a byline and
+    the next paragraph's first name ("Nadia Fenn\n\nThe Stoll")."""
+    if "\n" not in ent.text:
+        return [ent]
+    parts, start = [], ent.start
+    for token in ent:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            end = token.i if "\n" in token.text else token.i + 1
+            parts.append((start, end))
+            start = token.i + 1
+    parts.append((start, ent.end))
+    spans = []
+    for begin, end in parts:
+        while begin < end and ent.doc[begin].pos_ in ("DET", "SPACE", "PUNCT"):
+            begin += 1
+        if begin < end and any(ent.doc[i].pos_ == "PROPN" for i in range(begin, end)):
+            spans.append(Span(ent.doc, begin, end, label=ent.label_))
+    return spans
+
+
 def actor_mentions(doc) -> list:
     """Spans naming actors: the model's ORG/PERSON/NORP/GPE/FAC entities, plus runs of
     proper nouns it left unlabelled (the small model misses "RT" or "Islamic State")."""
-    mentions = [ent for ent in doc.ents if ent.label_ in ACTOR_TYPES]
+    mentions = [part for ent in doc.ents if ent.label_ in ACTOR_TYPES for part in _split_at_line_breaks(ent)]
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    # a surname opening a sentence ("Lind worked for DTV") names the person named in full elsewhere
+    surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
     i = 0
     while i < len(doc):
         if doc[i].pos_ == "PROPN" and i not in covered and doc[i].text[:1].isupper():
             j = i
             while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and j + 1 not in covered:
                 j += 1
-            if doc[i].i > doc[i].sent.start or doc[i].text.isupper() or j > i:
+            if j + 1 < len(doc) and doc[j + 1].ent_type_ in ("DATE", "TIME") and doc[j + 1].text.istitle() \
+                    and doc[j + 1].ent_iob_ == "B" and (j + 2 >= len(doc) or doc[j + 2].ent_iob_ != "I"):
+                j += 1  # "Sarn Today", "Cyber Monday": a name ending in a word the model took for a date
+            if doc[i].i > doc[i].sent.start or doc[i].text.isupper() or j > i or doc[i].text in surnames:
                 mentions.append(doc[i:j + 1])
             i = j + 1
         else:

@@ -11,6 +11,13 @@
 
 Each row links one passage in each article. Repeating one source is not corroboration,
 so every summary names the source each side credits.
+
+Rows are grouped: the articles that hold the same two positions on one topic (the same
+figure from the same source against another, the same label against another) form one
+group, and the group is shown by as few real pairs as cover each of its articles once,
+not by every pair. Twelve articles repeating the ministry's toll against eight repeating
+the officials' are one disagreement, shown in twelve rows rather than ninety-six; the
+summary says how many articles hold each side.
 """
 
 from __future__ import annotations
@@ -18,8 +25,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from inconcert.text.labels import polarity_of
+from inconcert.text.lexicon import ROLE_NOUNS
 from inconcert.text.quantities import VAGUE, Quantity, topic_of
 
 AT_LEAST = frozenset("at least|no fewer than|no less than|not less than|or more|more than|over|upwards of|in excess of|well over|just over|above|greater than".split("|"))
@@ -56,6 +65,44 @@ class Disagreement:
     a: Claim
     b: Claim
     summary: str
+    positions: tuple[str, str] = ("", "")  # what each side holds, the same for every pair of one group
+
+
+def grouped(disagreements: list[Disagreement]) -> list[Disagreement]:
+    """Each group of articles holding the same two positions on one topic, as the fewest of
+    its pairs that show every article of the group once (a pair through the articles that
+    disagree with most of the other side comes first)."""
+    groups: dict[tuple, list[Disagreement]] = defaultdict(list)
+    for d in disagreements:
+        key = (d.kind, d.topic, *sorted(d.positions))
+        groups[key].append(d)
+    rows = []
+    for (_, _, first, _), pairs in groups.items():
+        side = {}
+        for d in pairs:
+            a_first = d.positions[0] == first
+            side[d.a.doc_id], side[d.b.doc_id] = ("a" if a_first else "b"), ("b" if a_first else "a")
+        degree: dict[str, int] = defaultdict(int)
+        for d in pairs:
+            degree[d.a.doc_id] += 1
+            degree[d.b.doc_id] += 1
+        ranked = sorted(pairs, key=lambda d: (-(degree[d.a.doc_id] + degree[d.b.doc_id]), d.a.doc_id, d.b.doc_id))
+        covered: set[str] = set()
+        n_a = sum(1 for s in side.values() if s == "a")
+        n_b = len(side) - n_a
+        for doc in sorted(side, key=lambda doc: (-degree[doc], doc)):
+            if doc in covered:
+                continue
+            mine = [d for d in ranked if doc in (d.a.doc_id, d.b.doc_id)]
+            # a partner not shown yet first, so that max(|A|, |B|) rows can show the group
+            pair = next((d for d in mine if not {d.a.doc_id, d.b.doc_id} - {doc} <= covered), mine[0])
+            covered |= {pair.a.doc_id, pair.b.doc_id}
+            rows.append(replace(pair, summary=f"{pair.summary}; {_articles(n_a)} against {_articles(n_b)} in this group"))
+    return rows
+
+
+def _articles(n: int) -> str:
+    return f"{n} article" + ("s" if n != 1 else "")
 
 
 def interval(quantity: Quantity) -> tuple[float, float]:
@@ -85,6 +132,7 @@ def numeric_disagreements(quantities: list[Quantity], context: dict[tuple[str, i
             by_topic[topic].append(quantity)
     rows = []
     for topic, claims in sorted(by_topic.items()):
+        common = _common_names(context, claims)
         seen: set[tuple] = set()
         for i, qa in enumerate(claims):
             for qb in claims[i + 1:]:
@@ -92,22 +140,36 @@ def numeric_disagreements(quantities: list[Quantity], context: dict[tuple[str, i
                     continue
                 a, b = (qa, qb) if qa.doc_id < qb.doc_id else (qb, qa)
                 key = (a.doc_id, b.doc_id, interval(a), interval(b))
-                if key in seen or not _overlapping_context(context, a, b):
+                if key in seen or not _overlapping_context(context, a, b, common):
                     continue
                 if _acknowledged(a, claims, b.doc_id) or _acknowledged(b, claims, a.doc_id):
                     continue
                 seen.add(key)
                 rows.append(Disagreement(
                     topic, "numeric", _figure(a), _figure(b),
-                    f"{_topic_words(topic)}: {_said(a)} vs {_said(b)}",
+                    f"{_topic_words(topic)}: {_said(a)} vs {_said(b)}", (_position(a), _position(b)),
                 ))
-    return rows
+    return grouped(rows)
+
+
+def _position(quantity: Quantity) -> str:
+    low, high = interval(quantity)
+    return f"{low:g}-{high:g} ({(quantity.attributed_to or 'the author').lower()})"
 
 
 def _acknowledged(quantity: Quantity, claims: list[Quantity], other_doc: str) -> bool:
     """The other article also gives a figure compatible with this one (a wire story that
     reports both tolls does not contradict either)."""
-    return any(_overlap(interval(quantity), interval(c)) for c in claims if c.doc_id == other_doc)
+    return any(_overlap(interval(quantity), interval(c)) and _commits_to(c, quantity) for c in claims if c.doc_id == other_doc)
+
+
+def _commits_to(figure: Quantity, other: Quantity) -> bool:
+    """An open-ended figure ("at least 80 detainees") overlaps almost any larger one; it
+    acknowledges another figure only when it states about the same number."""
+    low, high = interval(figure)
+    if not (math.isinf(high) or low == 0.0):
+        return True
+    return abs(figure.value_low - other.value_low) <= APPROXIMATION * max(figure.value_low, other.value_low)
 
 
 def _overlap(x: tuple[float, float], y: tuple[float, float]) -> bool:
@@ -117,14 +179,31 @@ def _overlap(x: tuple[float, float], y: tuple[float, float]) -> bool:
 SHARED_DOCUMENT_NAMES = 2
 
 
-def _overlapping_context(context, a: Quantity, b: Quantity) -> bool:
+def _overlapping_context(context, a: Quantity, b: Quantity, common: frozenset = frozenset()) -> bool:
     """The two figures are about the same story: their paragraphs name a common place or
-    actor, or their articles share several names."""
+    actor, their sentences share a noun of setting ("border villages"), or their articles
+    share two names besides the `common` ones that most articles of the collection name (in
+    a collection about one conflict every article names its two sides, whatever event it
+    reports)."""
     para_a, doc_a = context.get((a.doc_id, a.start), (set(), set()))
     para_b, doc_b = context.get((b.doc_id, b.start), (set(), set()))
-    if para_a & para_b or len(doc_a & doc_b) >= SHARED_DOCUMENT_NAMES:
+    if para_a & para_b or a.setting & b.setting or len((doc_a & doc_b) - common) >= SHARED_DOCUMENT_NAMES:
         return True
     return not (doc_a or doc_b)
+
+
+def _common_names(context, claims: list[Quantity]) -> frozenset:
+    """Names that more than half of the articles giving figures on this topic mention."""
+    names_by_doc: dict[str, set[str]] = {}
+    for claim in claims:
+        names_by_doc[claim.doc_id] = context.get((claim.doc_id, claim.start), (set(), set()))[1]
+    if len(names_by_doc) < 4:
+        return frozenset()
+    counts: dict[str, int] = defaultdict(int)
+    for names in names_by_doc.values():
+        for name in names:
+            counts[name] += 1
+    return frozenset(name for name, n in counts.items() if n > len(names_by_doc) / 2)
 
 
 def _figure(quantity: Quantity) -> Claim:
@@ -145,7 +224,8 @@ def characterization_disagreements(labels: list[dict]) -> list[Disagreement]:
     """`labels` rows carry doc_id, start, end, actor (canonical), label, polarity."""
     by_actor_doc: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     for label in labels:
-        by_actor_doc[label["actor"]][label["doc_id"]].append(label)
+        if not _is_role(label["label"]):
+            by_actor_doc[label["actor"]][label["doc_id"]].append(label)
     rows = []
     for actor, docs in sorted(by_actor_doc.items()):
         doc_ids = sorted(docs)
@@ -161,11 +241,19 @@ def characterization_disagreements(labels: list[dict]) -> list[Disagreement]:
                     Claim(doc_a, la["start"], la["end"], la["label"], ""),
                     Claim(doc_b, lb["start"], lb["end"], lb["label"], ""),
                     f"{actor}: {kind_words} labels, {la['label']!r} ({la['polarity']}) vs {lb['label']!r} ({lb['polarity']})",
+                    (la["polarity"], lb["polarity"]),
                 ))
-    return rows
+    return grouped(rows)
 
 
 _SCORE = {"negative": -1, "neutral": 0, "positive": 1}
+
+
+def _is_role(label: str) -> bool:
+    """"Its leader" against "a respected lawyer" is no disagreement: a neutral role says
+    what someone does, not what the article thinks of them."""
+    words = re.findall(r"[a-z]+", label.lower())
+    return bool(words) and words[-1] in ROLE_NOUNS and polarity_of(label) == "neutral"
 
 
 def _most_divergent(labels_a: list[dict], labels_b: list[dict]):
@@ -180,6 +268,49 @@ def _most_divergent(labels_a: list[dict], labels_b: list[dict]):
     return best
 
 
+# Verbs whose subject is said to have done the deed ("the Front shelled the market").
+ATTACK = re.compile(
+    r"\b(?:shelled|bombed|attacked|struck|raided|ambushed|fired (?:on|at)|shot dead|massacred|murdered|assassinated|"
+    r"blew up|blown up|detonated|set off|planted (?:the )?(?:bomb|explosives?|mines?))\b", re.I
+)
+_BLAMING_VERB = re.compile(r"^(?:blam|accus|held)", re.I)
+
+
+def _held_responsible(sentence: str, names: list[str]) -> list[str]:
+    """The actor a sentence holds responsible: the one blamed or accused ("blamed the
+    Front", "held the Front … responsible"), else the doer named before "carried out",
+    "behind the" or an attack verb; not every name in the sentence (the accuser, or an
+    actor named in passing, is not blamed)."""
+    match = BLAME.search(sentence) or ATTACK.search(sentence)
+    if match is None:
+        return []
+    placed = sorted((sentence.find(name), name) for name in set(names) if sentence.find(name) != -1)
+    if _BLAMING_VERB.match(match.group()):
+        inside = [name for at, name in placed if match.start() < at < match.end()]
+        after = [name for at, name in placed if at >= match.end()]
+        return (inside or after)[:1]
+    before = [name for at, name in placed if at + len(name) <= match.start()]
+    return before[-1:]
+
+
+# Kinds of deed, so that blame for a shooting is not set against a denial of a bombing.
+DEEDS = {
+    # "killed" alone is left out: most reports of any attack say who was killed
+    "killing": "killing killings murder murdered murders assassination assassinated shot shooting gunmen fired bullet bullets",
+    "bombing": "bomb bombs bombed bombing bombings blast blasts explosion explosions exploded",
+    "shelling": "shell shells shelled shelling artillery mortar mortars rocket rockets",
+    "strike": "strike strikes struck drone airstrike airstrikes",
+    "riot": "riot riots rioters rioting looting looted",
+    "kidnapping": "kidnap kidnapped kidnapping abducted abduction hostage hostages",
+    "arson": "arson burned burnt torched",
+}
+_DEED_OF = {word: deed for deed, words in DEEDS.items() for word in words.split()}
+
+
+def deeds_in(text: str) -> frozenset:
+    return frozenset(_DEED_OF[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _DEED_OF)
+
+
 @dataclass(frozen=True)
 class Stance:
     """An article's position on an actor's role in an event, with its evidence."""
@@ -191,6 +322,10 @@ class Stance:
     end: int
     text: str
     source: str
+
+    @property
+    def deeds(self) -> frozenset:
+        return deeds_in(self.text)
 
 
 def responsibility_stances(document, actors_in_sentence, credited) -> list[Stance]:
@@ -215,8 +350,8 @@ def responsibility_stances(document, actors_in_sentence, credited) -> list[Stanc
             if actor:
                 stances.append(Stance(document.doc_id, actor, "denies", stripped_start, stripped_end, sentence_text,
                                       credited(stripped_start, stripped_end)))
-        elif BLAME.search(sentence_text) and names:
-            for actor in names:
+        elif names:
+            for actor in _held_responsible(sentence_text, names):
                 stances.append(Stance(document.doc_id, actor, "responsible", stripped_start, stripped_end, sentence_text,
                                       credited(stripped_start, stripped_end)))
         if names:
@@ -224,24 +359,35 @@ def responsibility_stances(document, actors_in_sentence, credited) -> list[Stanc
     return stances
 
 
+def _same_deed(blames: list[Stance], denials: list[Stance]):
+    """The blame and the denial about one deed: both name it, else one names none."""
+    pairs = [(a, b) for a in blames for b in denials]
+    shared = next(((a, b) for a, b in pairs if a.deeds & b.deeds), None)
+    return shared or next(((a, b) for a, b in pairs if not (a.deeds and b.deeds)), None)
+
+
 def factual_disagreements(stances: list[Stance]) -> list[Disagreement]:
     """An article that holds an actor responsible without reporting its denial, against
     an article that reports the denial."""
-    by_actor: dict[str, dict[str, dict[str, Stance]]] = defaultdict(lambda: defaultdict(dict))
+    by_actor: dict[str, dict[str, dict[str, list[Stance]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
     for stance in stances:
-        by_actor[stance.actor][stance.doc_id].setdefault(stance.position, stance)
+        by_actor[stance.actor][stance.doc_id][stance.position].append(stance)
     rows = []
     for actor, docs in sorted(by_actor.items()):
-        blaming = sorted(d for d, positions in docs.items() if "responsible" in positions and "denies" not in positions)
-        denying = sorted(d for d, positions in docs.items() if "denies" in positions)
+        blaming = sorted(d for d, positions in docs.items() if positions["responsible"] and not positions["denies"])
+        denying = sorted(d for d, positions in docs.items() if positions["denies"])
         for doc_a in blaming:
             for doc_b in denying:
-                sa, sb = docs[doc_a]["responsible"], docs[doc_b]["denies"]
+                pair = _same_deed(docs[doc_a]["responsible"], docs[doc_b]["denies"])
+                if pair is None:
+                    continue  # blamed for one deed, denies another
+                sa, sb = pair
                 a, b = (sa, sb) if doc_a < doc_b else (sb, sa)
                 rows.append(Disagreement(
                     f"responsibility of {actor}", "factual",
                     Claim(a.doc_id, a.start, a.end, a.text, a.source), Claim(b.doc_id, b.start, b.end, b.text, b.source),
                     f"{actor}: {doc_a} holds it responsible ({sa.source or 'the author'}); "
                     f"{doc_b} reports a denial ({sb.source or 'the author'})",
+                    (a.position, b.position),
                 ))
-    return rows
+    return grouped(rows)

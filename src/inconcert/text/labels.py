@@ -14,13 +14,20 @@ from dataclasses import dataclass
 
 from inconcert.text.actors import actor_mentions, plain_name
 from inconcert.text.document import Document
-from inconcert.text.lexicon import CHARACTERISING_HEADS, NEGATIVE_LABEL_WORDS, POSITIVE_LABEL_WORDS
+from inconcert.text.lexicon import (
+    CHARACTERISING_HEADS, NEGATIVE_LABEL_PHRASES, NEGATIVE_LABEL_WORDS, POSITIVE_LABEL_WORDS, ROLE_NOUNS,
+)
 
 COPULAS = frozenset("is are was were remains remain remained became become becomes".split())
 LABEL_VERBS = frozenset(
     "call calls called brand brands branded label labels labelled labeled dub dubs dubbed describe describes described "
     "designate designates designated denounce denounces denounced consider considers considered term terms termed".split()
 )
+# Heads after a nationality adjective that stand for a state ("the Israeli regime"), unlike
+# "Palestinian terrorists", which describes people rather than a named actor.
+STATE_HEADS = frozenset("regime junta government administration leadership authorities dictatorship".split())
+# Political epithets in front of a name: "Left-wing billionaire Tom Steyer", "the pro-Kremlin outlet".
+_POLITICAL_EPITHET = re.compile(r"\b(?:left|right|far|hard|ultra|extreme|pro|anti)-[a-z]+", re.I)
 _HYPHEN_EPITHET = re.compile(r"-(?:backed|funded|financed|sponsored|linked|aligned|allied|controlled|run|owned|affiliated|led|supported|inspired)$", re.I)
 
 
@@ -36,9 +43,15 @@ class Label:
 
 
 def polarity_of(label: str) -> str:
+    # a name inside the label ("a member of the Patriotic Bloc") says nothing about polarity
+    # (but "a Foreign Terrorist Organization" is the label itself)
+    label = re.sub(r"\b(the|of|by|for|from|to|with|at|in)\s+[A-Z][\w’'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'-]*)+", r"\1 ", label)
     words = set(re.findall(r"[a-z]+(?:-[a-z]+)*", label.lower()))
-    words |= {part for word in list(words) for part in word.split("-")}
-    if words & NEGATIVE_LABEL_WORDS:
+    # "military-backed" is negative through "military-backed" or its parts; "pro-separatist" says
+    # whom the actor supports and takes no polarity from "separatist"
+    words |= {part for word in list(words) if not word.startswith(("pro-", "anti-")) for part in word.split("-")}
+    lowered = " ".join(label.lower().split())
+    if words & NEGATIVE_LABEL_WORDS or any(phrase in lowered for phrase in NEGATIVE_LABEL_PHRASES):
         return "negative"
     if words & POSITIVE_LABEL_WORDS:
         return "positive"
@@ -50,24 +63,35 @@ def extract_labels(document: Document) -> list[Label]:
         return []
     doc = document.doc
     labels: dict[tuple[int, int], Label] = {}
-    for ent in actor_mentions(doc):
-        for label in _labels_of(document, ent):
+    mentions = actor_mentions(doc)
+    for ent in mentions:
+        for label in _labels_of(document, ent, mentions):
             labels.setdefault((label.start, label.end), label)
     return sorted(labels.values(), key=lambda l: (l.start, l.end))
 
 
-def _labels_of(document: Document, ent) -> list[Label]:
+def _labels_of(document: Document, ent, mentions) -> list[Label]:
     root = ent.root
     found = []
     for child in root.children:
-        if child.dep_ == "appos" and child.i > ent.end - 1 and child.pos_ in ("NOUN", "ADJ"):
-            found.append(_make(document, ent, _phrase(child), "apposition"))
+        if child.dep_ == "appos" and child.i > ent.end - 1 and child.pos_ in ("NOUN", "ADJ") and not _in_a_list(root, child):
+            phrase = _phrase(child)
+            nearer = _mention_just_before(mentions, phrase, ent) if phrase is not None else None
+            # "Schinas, spokesman for the European Commission, the bloc's executive": the
+            # second apposition describes the Commission, the name right before it
+            found.append(_make(document, nearer or ent, phrase, "apposition"))
     if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < ent.start:
         found.append(_make(document, ent, _phrase(root.head, stop=ent.start), "apposition"))
-    if root.dep_ in ("nsubj", "nsubjpass") and root.head.lower_ in COPULAS:
-        for child in root.head.children:
-            if child.dep_ in ("attr", "acomp") and child.i > root.i:
+    subject = root.head if root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass") else root
+    if subject.dep_ in ("nsubj", "nsubjpass") and subject.head.lower_ in COPULAS:  # "Its editor, Milo Varn, is a …"
+        for child in subject.head.children:
+            if child.dep_ == "attr" and child.i > subject.i:
                 found.append(_make(document, ent, _phrase(child), "copula"))
+            if child.dep_ == "acomp" and child.i > subject.i:
+                phrase = _phrase(child)
+                # "X is anti-Semitic" characterises; "X was responsible for the attack" states a fact
+                if phrase is not None and polarity_of(phrase.text) != "neutral":
+                    found.append(_make(document, ent, phrase, "copula"))
     if root.dep_ == "dobj" and root.head.lower_ in LABEL_VERBS:
         for child in root.head.children:
             if child.dep_ == "dobj" and child.i > ent.end - 1 and child.pos_ == "NOUN":
@@ -89,20 +113,36 @@ def _labels_of(document: Document, ent) -> list[Label]:
     epithet = _epithet_before(ent)
     if epithet is not None:
         found.append(_make(document, ent, epithet, "epithet"))
-    if root.dep_ == "compound" and root.head.i >= ent.end and root.head.lower_ in CHARACTERISING_HEADS:
+    if (root.dep_ in ("compound", "poss") or (root.dep_ == "amod" and root.head.lower_ in STATE_HEADS)) and root.head.i >= ent.end \
+            and root.head.lower_ in CHARACTERISING_HEADS:
         head = root.head
         if polarity_of(head.text) != "neutral" or head.lower_ in ("regime", "junta", "mouthpiece"):
-            found.append(_make(document, ent, ent.doc[ent.end: head.i + 1], "name-calling"))
+            # "the apartheid Israeli regime": modifiers of the head before the name belong to the label too
+            start = ent.start
+            while start > 0 and ent.doc[start - 1].head.i == head.i and ent.doc[start - 1].pos_ in ("ADJ", "NOUN", "VERB"):
+                start -= 1
+            start = start if start < ent.start else ent.end
+            found.append(_make(document, ent, ent.doc[start: head.i + 1], "name-calling"))
+    if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i < ent.start:
+        head = root.head.head
+        if head.pos_ == "NOUN" and head.lower_ in CHARACTERISING_HEADS:
+            # "the legitimate government of Dornland", "the puppet regime of X"
+            phrase = _phrase(head, stop=root.head.i)
+            if phrase is not None and polarity_of(phrase.text) != "neutral":
+                found.append(_make(document, ent, phrase, "name-calling"))
     return [label for label in found if label is not None]
 
 
 def _phrase(head, stop: int | None = None):
-    """The label's words: the head's subtree, without a relative clause, a trailing
-    comma or anything from `stop` on."""
+    """The label's words: the head's subtree, without a relative clause (unless the
+    judgement is in it: "a mosque that has attracted radical speakers"), a trailing comma or
+    anything from `stop` on."""
     doc = head.doc
     end = head.right_edge.i + 1
     for child in head.children:
         if child.i > head.i and child.dep_ in ("relcl", "punct", "cc", "conj", "appos", "advcl"):
+            if child.dep_ == "relcl" and polarity_of(doc[child.left_edge.i:child.right_edge.i + 1].text) != "neutral":
+                continue
             end = min(end, child.left_edge.i)
     if stop is not None:
         end = min(end, stop)
@@ -111,6 +151,13 @@ def _phrase(head, stop: int | None = None):
         start += 1
     while end > start and doc[end - 1].is_punct:
         end -= 1
+    # a hyphenated word the tokenizer split ("anti-Semitic") stays whole
+    while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+        end += 2
+    while start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ and not doc[start - 1].whitespace_:
+        start -= 2
+    if start < end and doc[start].tag_ == "VBG":
+        return None  # "Retailing these lies": a clause the parser took for a noun phrase
     return doc[start:end] if start < end else None
 
 
@@ -126,9 +173,41 @@ def _epithet_before(ent):
         return None
     words = doc[start:ent.start]
     text = words.text
-    if polarity_of(text) == "neutral" and not any(_HYPHEN_EPITHET.search(part) for part in text.replace(" - ", "-").split()):
+    if polarity_of(text) == "neutral" and not any(_HYPHEN_EPITHET.search(part) for part in text.replace(" - ", "-").split()) \
+            and not _POLITICAL_EPITHET.search(text) and not _describes_a_kind(words):
         return None
     return words
+
+
+# Nouns in front of a name that say what kind of actor it is ("the rights group Freedom
+# Watch", "State broadcaster BTV", "former White House intern Monica Lewinsky"), unlike
+# titles ("President", "Sen."), which are part of how a person is named.
+KIND_NOUNS = frozenset(
+    """group groups broadcaster channel outlet website newspaper tabloid network agency organization organisation
+    foundation charity trust fund institute think-tank tank movement party militia faction company firm lobby
+    campaign activist activists intern billionaire tycoon oligarch businessman businesswoman blogger influencer
+    commentator pundit preacher cleric imam rapper celebrity""".split()
+)
+
+
+def _describes_a_kind(words) -> bool:
+    return any(w.lower_ in KIND_NOUNS and w.pos_ == "NOUN" for w in words)
+
+
+def _in_a_list(root, appos) -> bool:
+    """"the BBC, our media, our universities and …": items of an enumeration that the
+    parser took for an apposition."""
+    return any(c.dep_ == "conj" for c in appos.children) or any(c.dep_ == "conj" and c.i > appos.i for c in root.children)
+
+
+def _mention_just_before(mentions, phrase, ent):
+    """Another actor named right before an apposition (only a comma between)."""
+    text = phrase.doc.text
+    for mention in mentions:
+        if mention is not ent and ent.end <= mention.start and mention.end_char <= phrase.start_char \
+                and text[mention.end_char:phrase.start_char].strip() == ",":
+            return mention
+    return None
 
 
 def _modifies_rightward(token, np_end: int) -> bool:
@@ -138,15 +217,23 @@ def _modifies_rightward(token, np_end: int) -> bool:
     return token.i < token.head.i < np_end
 
 
+MAX_LABEL_WORDS = 12
+
+
 def _make(document: Document, ent, phrase, pattern: str) -> Label | None:
     if phrase is None or not phrase.text.strip():
         return None
-    if phrase.root.pos_ == "PROPN" and polarity_of(phrase.text) == "neutral":
-        return None  # another name, not a characterisation
+    if phrase[0].pos_ == "ADP" or phrase.text.endswith("-") or len(phrase) > MAX_LABEL_WORDS:
+        return None  # "to army death squads", "Extremist-": pieces of a headline, not a label
+    between = document.text[min(ent.end_char, phrase.start_char):max(ent.start_char, phrase.end_char)]
+    if "\n" in phrase.text or ("\n" in between and pattern == "apposition"):
+        return None  # a byline or headline the parser ran into the next paragraph
+    if phrase.root.pos_ == "PROPN" and polarity_of(phrase.text) == "neutral" and phrase.root.lower_ not in ROLE_NOUNS:
+        return None  # another name, not a characterisation ("Director of the CIA" is a role)
     start = min(ent.start_char, phrase.start_char)
     end = max(ent.end_char, phrase.end_char)
     text = document.text
     if text[start:start + 4].lower() == "the " and start == ent.start_char:
         start += 4
-    label = " ".join(phrase.text.split())
+    label = " ".join(phrase.text.split()).strip("“”\"‘’'")
     return Label(document.doc_id, start, end, plain_name(ent.text), label, polarity_of(label), pattern)

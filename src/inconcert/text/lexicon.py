@@ -17,20 +17,26 @@ REPORTING_VERBS = frozenset(
     reveal reveals revealed testify testifies testified tweet tweets tweeted post posts posted stress
     stresses stressed emphasise emphasised emphasize emphasized maintain maintains maintained predict
     predicts predicted accuse accuses accused charge charges charged recount recounts recounted
-    counted recorded put puts""".split()
+    counted recorded put puts respond responds responded reply replies replied remind reminds reminded
+    inform informs informed blame blames blamed document documents documented detail details detailed
+    dispute disputes disputed learn learns learned learnt contend contends contended dismiss dismisses dismissed
+    reject rejects rejected""".split()
 )
 # "put" reports a figure only with one of these as its object ("officials put the toll at 12").
-FIGURE_NOUNS = frozenset("toll number figure figures total count tally estimate cost losses loss bill".split())
+FIGURE_NOUNS = frozenset("toll number figure figures total count tally estimate cost losses loss bill crowd turnout damage casualties".split())
 # Bodies whose reported results are findings ("a UN commission found", "a poll showed").
 FINDING_BODIES = frozenset(
     """report study survey poll polls commission inquiry investigation panel committee audit census
-    review analysis assessment probe tribunal court investigators researchers""".split()
+    review analysis assessment probe tribunal court investigators researchers reports studies surveys records
+    documents accounts figures data statistics findings""".split()
 )
 REPORT_NOUNS = frozenset(
     "report study survey poll investigation inquiry analysis statement assessment review audit census memo paper article".split()
 )
 BLOCK_QUOTE_VERBS = frozenset(
-    "writes wrote said says notes noted explains explained states stated argues argued puts put observes observed adds added declared declares".split()
+    """writes wrote said says notes noted explains explained states stated argues argued puts put observes observed adds added
+    declared declares continued continues responded responds replied replies tweeted tweets posted posts warned warns
+    concluded concludes""".split()
 )
 
 # -- hedging -----------------------------------------------------------------------------------
@@ -54,14 +60,22 @@ EVENT_CLASSES = {
         toll slain murdered massacred lives perished""",
     "wounded": "wounded wounding injured injuries injury hurt maimed",
     "displaced": "displaced fled fleeing refugees evacuated homeless uprooted",
-    "arrested": "arrested arrests detained detention detentions jailed imprisoned prisoners detainees",
+    "arrested": "arrested arrests detained detention detentions jailed imprisoned prisoners detainees suspects",
     "missing": "missing disappeared abducted kidnapped",
     "protested": "protesters demonstrators marched rallied protested protest march rally joined",
     "destroyed": "destroyed damaged wrecked razed demolished",
 }
 EVENT_CLASS_OF = {word: event for event, words in EVENT_CLASSES.items() for word in words.split()}
-# Nouns that stand for "the people counted" in a casualty figure.
-PERSON_NOUNS = frozenset("people persons person victims individuals toll dead lives bodies".split())
+# Nouns that stand for "the people counted" in a casualty figure: "40 civilians were killed"
+# and "12 people died" count the same thing, whoever the article says they were.
+PERSON_NOUNS = frozenset(
+    """people persons person victims individuals toll dead lives bodies civilians civilian residents inhabitants
+    villagers citizens men women children kids boys girls adults soldiers troops servicemen fighters militants
+    combatants insurgents rebels gunmen terrorists militiamen officers policemen police guards workers
+    protesters protestors demonstrators marchers activists journalists reporters students patients refugees
+    migrants prisoners detainees hostages passengers pilgrims worshippers mourners families members supporters
+    opponents members staff employees doctors nurses teachers farmers miners suspects policemen""".split()
+)
 
 # -- labels -----------------------------------------------------------------------------------
 
@@ -75,18 +89,34 @@ NEGATIVE_LABEL_WORDS = frozenset(
     so-called self-proclaimed self-styled hardline hardliner hardliners military-backed militia militias
     insurgent insurgents separatist separatists mercenary mercenaries killers killer butcher butchers
     oppressive repressive genocidal apartheid extremist-linked terror-linked hate hateful cabal clique
-    lackey lackeys stooge stooges henchmen thugs collaborator collaborators crooked sham fraudulent""".split()
+    lackey lackeys stooge stooges henchmen thugs collaborator collaborators crooked sham fraudulent
+    mouthpiece mouthpieces shill shills apologist apologists propagandists anti-semitic antisemitic bigoted
+    warlord warlords butchers murderers proxy proxies mob mobs rioters foreign-funded foreign-backed
+    foreign-controlled""".split()
 )
+# Phrases that make a label negative though none of their words does alone ("a front for
+# the VLF"; "front" alone is also part of names such as "Popular Front").
+NEGATIVE_LABEL_PHRASES = ("front for", "front group", "front organization", "front organisation", "on the payroll",
+                          "in the pay of")
 POSITIVE_LABEL_WORDS = frozenset(
     """elected democratic democratically legitimate lawful peaceful respected renowned trusted reputable
     grassroots pro-democracy reformist reformer reformers moderate heroic hero heroes brave courageous
     humanitarian freedom liberation defender defenders champion champions award-winning independent
     internationally-recognised internationally-recognized recognised recognized law-abiding
-    non-violent nonviolent popular beloved esteemed distinguished honest principled""".split()
+    non-violent nonviolent popular beloved esteemed distinguished honest principled patriot patriots patriotic
+    fearless respected acclaimed""".split()
+)
+# Nouns that name a role, not a judgement ("its spokesman", "a reporter"): labels headed by
+# one are kept in labels.csv but never compared as characterisations.
+ROLE_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson leader director head chief chairman chairwoman chair president secretary
+    minister official officer reporter correspondent editor journalist analyst researcher author founder member
+    members commander lawyer adviser advisor aide envoy ambassador deputy employee candidate wife husband son
+    daughter mother father brother sister""".split()
 )
 # Words that make a name-calling noun only in front of an actor's name ("the Assad regime").
 CHARACTERISING_HEADS = frozenset(
     """regime junta gang militia cult mafia cabal clique government movement group organization organisation
     party rebels insurgents terrorists extremists forces army network outlet broadcaster mouthpiece
-    propaganda machine administration""".split()
+    propaganda machine administration dictatorship tyranny autocracy oligarchy mob""".split()
 )

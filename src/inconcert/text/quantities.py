@@ -106,6 +106,7 @@ class Quantity:
     attributed_to: str
     hedged: bool
     kind: str  # count, money or percent
+    setting: frozenset = frozenset()  # the sentence's nouns for where and what ("tarnic", "market"), to tell events apart
 
     @property
     def event_class(self) -> str:
@@ -163,7 +164,7 @@ def _read(document: Document, match: re.Match, attributions: list[Attribution]) 
         qualifier=qualifier, counted=counted, event=event,
         attributed_to=credited_source(attributions, start, end, text),
         hedged=qualifier in APPROXIMATE_QUALIFIERS or _hedged(doc, start, end),
-        kind=kind,
+        kind=kind, setting=_setting(doc, start, end),
     )
 
 
@@ -189,11 +190,15 @@ def _refused(text: str, start: int, end: int, number: str, match: re.Match) -> b
         return True
     if re.match(rf"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?{MONTHS}(?![a-z])", tail) or re.search(rf"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:{MONTHS})\s*$", text[max(0, start - 12):start]):
         return True  # 5 March, March 5
+    if re.search(rf"(?i:{MONTHS})\s+[0-9]{{1,2}}(?:st|nd|rd|th)?\s*(?:or|and|to|-|–)\s*$", text[max(0, start - 24):start]):
+        return True  # the second day of "January 14 or 15"
+    if re.match(r"\s+times\s+(?:more|less|fewer|higher|lower|larger|bigger|greater|smaller|as|that|the|over)\b", text[end:end + 20], re.I):
+        return True  # a multiplier: "ten times that", "three times as many"
     head = text[max(0, start - 30):start]
     previous_word = re.findall(r"[\w#.\-]+\s*$", head)
-    if previous_word and previous_word[0].strip().lower().rstrip(".") in IDENTIFIER_WORDS | {w.rstrip(".") for w in IDENTIFIER_WORDS}:
-        if not match.group("qualifier"):
-            return True
+    # "Article 5", "No. 7"; but "this war. Sixty-three …" starts a sentence after "war."
+    if previous_word and previous_word[0].strip().lower() in IDENTIFIER_WORDS and not match.group("qualifier"):
+        return True
     if bare == "911" and not match.group("qualifier"):
         return True  # the emergency number
     if re.match(r"-[^\W\d]", text[end:end + 2]):
@@ -202,6 +207,7 @@ def _refused(text: str, start: int, end: int, number: str, match: re.Match) -> b
         return True  # an age in apposition: "Eric Joering, 39, and Anthony Morelli, 54, were"
     if re.search(r"\b(?:aged?|ages|age of|turned|turns|turning)\s*$", head.lower()) or (
         re.search(r"\bat\s*$", head.lower()) and re.match(r"\s*,", text[end:end + 2]) and not match.group("qualifier")
+        and not _figure_named_before(head)  # "died at 45," is an age; "put the toll at 19," a figure
     ):
         return True
     line_start = text.rfind("\n", 0, start) + 1
@@ -216,6 +222,10 @@ def _refused(text: str, start: int, end: int, number: str, match: re.Match) -> b
     if "://" in chunk or "@" in chunk or "www." in chunk:
         return True
     return False
+
+
+def _figure_named_before(head: str) -> bool:
+    return any(word in FIGURE_NOUNS for word in re.findall(r"[a-z]+", head.lower())[-5:])
 
 
 def _looks_like_year(bare: str, text: str, end: int, match: re.Match) -> bool:
@@ -250,7 +260,9 @@ def _token_checks(doc, start: int, end: int, number_text: str) -> bool:
         if preceding is not None and preceding.lower_ in ("no", "the", "any", "every", "this", "that", "each", "which", "at"):
             return False
     first = span[0]
-    if first.text[:1].isupper() and first.i > first.sent.start and first.lower_ in {*UNITS, *TENS} and first.ent_type_ not in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", ""):
+    line_start = doc.text.rfind("\n", 0, first.idx) + 1
+    opens_line = not doc.text[line_start:first.idx].strip()  # a headline without a full stop runs into the next line
+    if first.text[:1].isupper() and first.i > first.sent.start and not opens_line and first.lower_ in {*UNITS, *TENS} and first.ent_type_ not in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", ""):
         return False  # "the Big Four", "Group of Seven"
     return True
 
@@ -334,7 +346,7 @@ def _counted_and_event(doc, start: int, end: int, number_text: str, kind: str, u
     for token in following:
         if token.pos_ in ("ADJ", "NOUN", "PROPN", "VERB") and (token.pos_ != "VERB" or token.tag_ in ("VBN", "VBG")) and token.dep_ in (
             "amod", "compound", "nmod", "pobj", "dobj", "nsubj", "nsubjpass", "attr", "ROOT", "conj", "appos", "npadvmod", "dep", "oprd", "nummod"
-        ) and token.pos_ != "VERB":
+        ) and (token.pos_ != "VERB" or token.dep_ == "amod"):  # "27 abandoned villages"
             counted_tokens.append(token)
             if token.pos_ in ("NOUN", "PROPN") and not (token.i + 1 < sentence.end and doc[token.i + 1].dep_ == "compound"):
                 break
@@ -367,22 +379,56 @@ def _figure_noun_before(doc, span):
 
 
 def _event_word(doc, head, number_token, counted: str) -> str:
-    for word in reversed(counted.lower().split()):
-        if word in EVENT_CLASS_OF:
-            return word
+    counted_event = next((w for w in reversed(counted.lower().split()) if w in EVENT_CLASS_OF), "")
+    if counted_event and counted_event not in PERSON_NOUNS:
+        return counted_event  # "the death toll", "40 deaths"
+    # "1,200 protesters were detained": what happened to them (the verb) comes before what they are
+    verb = head.head if head.dep_ in ("nsubj", "nsubjpass", "dobj") else None
+    if verb is not None and verb.lower_ in EVENT_CLASS_OF and verb.pos_ == "VERB":
+        return verb.lower_
+    if counted_event:
+        return counted_event
     neighbours = [doc[i] for i in range(number_token.i + 1, min(number_token.i + 3, len(doc)))]
     for token in neighbours:
         if token.lower_ in EVENT_CLASS_OF and token.pos_ in ("ADJ", "VERB", "NOUN"):
             return token.lower_
-    token = head
+    token, first_verb = head, ""
     for _ in range(4):
-        if token.pos_ in ("VERB",) or token.lower_ in EVENT_CLASS_OF:
-            if token.lower_ in EVENT_CLASS_OF or token.pos_ == "VERB":
-                return token.lower_
+        if token.lower_ in EVENT_CLASS_OF:
+            return token.lower_
+        if token.pos_ == "VERB":
+            if any(c.dep_ == "dobj" and c.lower_ in ("home", "homes", "houses", "villages") and c.i != head.i for c in token.children):
+                return "displaced"  # "5,000 residents have left their homes"
+            # "4,800 residents have registered as displaced": the event word can hang off the verb
+            for child in token.children:
+                if child.dep_ in ("acomp", "oprd", "xcomp", "prep", "advcl", "conj"):
+                    word = next((t.lower_ for t in child.subtree if t.lower_ in EVENT_CLASS_OF and t.i - child.i < 3), "")
+                    if word:
+                        return word
+            first_verb = first_verb or token.lower_
         if token.head is token:
             break
         token = token.head
-    return ""
+    return first_verb
+
+
+# Nouns too common in news sentences to tell one event from another.
+_NOT_A_SETTING = frozenset(
+    """ministry office spokesman spokeswoman official officials statement report reports agency group government
+    week weekend day days morning evening night month year time people figure figures number numbers""".split()
+)
+
+
+def _setting(doc, start: int, end: int) -> frozenset:
+    """The nouns of a figure's sentence that say where and to what it happened: two
+    figures for "wounded" people are about one event only if their sentences share some."""
+    sentence = doc.char_span(start, end, alignment_mode="expand")[0].sent
+    return frozenset(
+        t.lower_ for t in sentence
+        if t.pos_ in ("NOUN", "PROPN") and t.ent_type_ not in ("DATE", "TIME", "CARDINAL") and len(t.text) > 2
+        and t.lower_ not in PERSON_NOUNS and t.lower_ not in EVENT_CLASS_OF and t.lower_ not in FIGURE_NOUNS
+        and t.lower_ not in _NOT_A_SETTING and not (start <= t.idx < end)
+    )
 
 
 def _hedged(doc, start: int, end: int) -> bool:

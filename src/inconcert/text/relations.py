@@ -12,23 +12,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from inconcert.text.actors import actor_mentions, plain_name
+from inconcert.text.actors import actor_mentions, initials, plain_name
 from inconcert.text.document import Document
 
 _PASSIVE = r"(?:(?:is|are|was|were|be|been|being|has been|have been|had been|allegedly|reportedly|largely|partly|secretly|heavily|directly|openly)\s+)*"
 _ROLE = (
     r"spokesman|spokeswoman|spokesperson|employee|employees|adviser|advisor|director|head|chief|leader|chairman|chairwoman|"
     r"official|officer|correspondent|editor|reporter|commander|minister|ambassador|envoy|aide|lawyer|agent|agents|"
-    r"founder|president|secretary|executive|staffer|operative|operatives|representative"
+    r"founder|president|secretary|executive|staffer|operative|operatives|representative|analyst|researcher|fellow|"
+    r"professor|economist|host|anchor|columnist|producer|manager|attorney|counsel|advocate"
+)
+# A name that is only a title is no actor: "a spokesman for President Anton Kaldor".
+TITLES = frozenset(
+    """president director minister secretary chairman chairwoman chair senator rep representative governor mayor prime
+    general attorney judge sheriff chief commander professor dr mr mrs ms""".split()
 )
 # (relation, pattern, direction): "forward" reads subject-before, object-after.
 TRIGGERS = [
     ("funded_by", re.compile(rf"\b{_PASSIVE}(?:funded|financed|bankrolled|sponsored|backed|subsidi[sz]ed|supported financially)\s+(?:\w+\s+){{0,2}}?by\b", re.I)),
-    ("funded_by", re.compile(r"\b(?:receives?|received|receiving|gets|got|accepted|accepts|took)\s+(?:\w+\s+){0,3}?(?:funding|funds|money|financing|grants?|donations?|cash|financial support)\s+from\b", re.I)),
+    ("funded_by", re.compile(r"\b(?:receives?|received|receiving|gets|got|accepted|accepts|took|takes|taking)\s+(?:\w+\s+){0,3}?(?:funding|funds|money|financing|grants?|donations?|cash|financial support)\s+from\b", re.I)),
+    ("funded_by", re.compile(r"\b(?:receives?|received|receiving|got|accepted|took)\s+(?:[^.;,]{0,40}?\s)?(?:[$€£]\s?[0-9][\w.,]*|[0-9][\d.,]*\s+(?:million|billion|dollars|euros|pounds))(?:\s+(?:million|billion))?\s+from\b", re.I)),
     ("funded_by", re.compile(r"\b(?:with|through)\s+(?:\w+\s+){0,2}?(?:funding|money|financing|grants?)\s+from\b", re.I)),
     ("paid_by", re.compile(rf"\b{_PASSIVE}paid\s+(?:\w+\s+){{0,2}}?by\b|\bon the payroll of\b|\bin the pay of\b|\b(?:received|receives|took)\s+(?:\w+\s+){{0,2}}?payments?\s+from\b", re.I)),
+    ("funds", re.compile(r"\b(?:gave|gives|give|provided|provides|sent|sends|transferred|transfers|donated|donates)\s+(?:[^.;]{0,40}?\s)?(?:[$€£]\s?[0-9][\w.,]*|[0-9][\d.,]*\s+(?:million|billion|dollars|euros|pounds)|money|funding|funds|cash|grants?)(?:\s+(?:million|billion))?\s+to\b", re.I)),
+    ("works_for", re.compile(r"\b(?:heads|headed|chairs|chaired)\b(?!\s+by\b)", re.I)),
     ("funds", re.compile(r"\b(?:funds|funded|finances|financed|bankrolls|bankrolled|sponsors|sponsored|subsidi[sz]es|subsidi[sz]ed|pays for|paid for|provides funding to|provided funding to|gave money to|gives money to)\b(?!\s+(?:\w+\s+){0,2}?by\b)", re.I)),
-    ("part_of", re.compile(r"\b(?:an?|the|one)?\s*(?:member|members|part|unit|wing|arm|branch|subsidiary|affiliate|faction|offshoot|division|cell|proxy|proxies|front group|front organi[sz]ation)\s+of\b|\bbelongs?\s+to\b|\bbelonged\s+to\b", re.I)),
+    ("part_of", re.compile(r"\b(?:an?|the|one)?\s*(?:member|members|part|unit|wing|arm|branch|subsidiary|affiliate|faction|offshoot|division|cell|proxy|proxies|front group|front organi[sz]ation)\s+of\b|\b(?:an?|the)\s+front\s+(?:group\s+|organi[sz]ation\s+)?for\b|\bbelongs?\s+to\b|\bbelonged\s+to\b|\b(?:is|are|was|were)\s+(?:\w+\s+)?(?:owned|controlled)\s+by\b", re.I)),
     ("works_for", re.compile(rf"\b(?:works?|worked|working)\s+for\b|\bemployed\s+by\b|\b(?:{_ROLE})\s+(?:for|of|at|to)\b", re.I)),
     ("allied_with", re.compile(r"\b(?:allied|aligned)\s+(?:\w+\s+)?with\b|\ban?\s+(?:close\s+)?ally\s+of\b|\ballies\s+of\b|\bin (?:alliance|league|coalition) with\b|\bteamed up with\b|\bpartnered with\b", re.I)),
 ]
@@ -39,9 +48,21 @@ DESIGNATION = re.compile(
     r"(?:violent\s+)?extremist\s+(?:organi[sz]ation|group)s?|state\s+sponsors?\s+of\s+terrorism|undesirable\s+organi[sz]ations?|"
     r"foreign\s+agents?|criminal\s+organi[sz]ations?)",
 )
+# "the Front is led by Ada Merin", "the Interior Ministry, headed by Tomas Grell": the person after works for the actor before.
+LED_BY = re.compile(r"\b(?:led|headed|chaired|run|directed|founded)\s+by\b", re.I)
 HYPHEN_TIE = re.compile(r"\b(?:[Tt]he\s+)?(?P<actor>[A-Z][\w.'’]*(?:\s[A-Z][\w.'’]*)?)-(?P<tie>backed|funded|financed|sponsored|bankrolled|aligned|allied)\b")
 HYPHEN_RELATION = {"backed": "funded_by", "funded": "funded_by", "financed": "funded_by", "sponsored": "funded_by",
                    "bankrolled": "funded_by", "aligned": "allied_with", "allied": "allied_with"}
+# Nouns a "-backed" tie can modify: "the Iran-backed militia", not "VLF-backed riots".
+ACTOR_NOUNS = frozenset(
+    """militia militias rebels rebel fighters forces force group groups government regime junta party movement
+    outlet outlets channel broadcaster newspaper media network networks proxies proxy troops army coalition
+    faction factions unit units organization organisation organizations organisations council administration
+    authorities leadership gang gangs insurgents separatists candidate candidates think-tank tank institute
+    foundation charity charities ngo ngos lobby campaign""".split()
+)
+# "DTV director Hana Cerna", "CNN host Wolf Blitzer"; "the Committee, a VLF affiliate".
+AFFILIATE_NOUNS = r"affiliate|proxy|subsidiary|offshoot|front|wing|branch|franchise"
 POSSESSIVE_ROLE = re.compile(rf"['’]s\s+(?:(?:chief|senior|former|top|own)\s+)?(?:{_ROLE})\b,?\s*", re.I)
 
 
@@ -65,7 +86,7 @@ def extract_relations(document: Document) -> list[Relation]:
     for sentence in doc.sents:
         inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
         sentence_text = text[sentence.start_char:sentence.end_char]
-        for relation in _sentence_relations(document, sentence, sentence_text, inside):
+        for relation in _sentence_relations(document, sentence, sentence_text, inside) + _its_role(document, sentence, inside, mentions):
             found.setdefault((relation.start, relation.subject, relation.relation, relation.object), relation)
     return sorted(found.values(), key=lambda r: (r.start, r.end, r.relation))
 
@@ -75,15 +96,25 @@ def _sentence_relations(document: Document, sentence, sentence_text: str, mentio
     rows = []
     for relation, pattern in TRIGGERS:
         for match in pattern.finditer(sentence_text):
+            if "\n" in match.group() or sentence_text[match.start() - 1:match.start()] == "-":
+                continue  # a headline run into the first paragraph; "foreign-funded" names no funder
             start, end = offset + match.start(), offset + match.end()
             subject = _nearest_before(mentions, start, sentence)
             obj = _nearest_after(mentions, end)
-            if subject is None or obj is None or plain_name(subject.text) == plain_name(obj.text):
+            if subject is None or obj is None or _same_actor(subject.text, obj.text):
                 continue
+            if relation in ("part_of", "works_for") and not _next_to(document.text[subject.end_char:start]):
+                continue  # "a secret prison in Thailand — part of the CIA's network": Thailand is not the part
             rows.append(_make(document, subject, relation, obj, match.group().strip().lower()))
+    for match in LED_BY.finditer(sentence_text):
+        start, end = offset + match.start(), offset + match.end()
+        organisation, person = _nearest_before(mentions, start, sentence), _nearest_after(mentions, end)
+        if organisation is not None and person is not None and getattr(person, "label_", "") == "PERSON" \
+                and _next_to(document.text[organisation.end_char:start]):
+            rows.append(_make(document, person, "works_for", organisation, match.group().lower()))
     for match in HYPHEN_TIE.finditer(sentence_text):
         head = _noun_after(sentence, offset + match.end())
-        if head is None:
+        if head is None or (head.root.pos_ != "PROPN" and head.root.lower_ not in ACTOR_NOUNS):
             continue
         relation = HYPHEN_RELATION[match.group("tie")]
         actor = plain_name(match.group("actor"))
@@ -98,22 +129,138 @@ def _sentence_relations(document: Document, sentence, sentence_text: str, mentio
         designation = " ".join(match.group("designation").split())
         begin = min(subject.start_char, start)
         rows.append(Relation(document.doc_id, begin, end, plain_name(subject.text), "designated_as", designation, "designated"))
+    rows += _compound_ties(document, sentence, mentions)
     for match in POSSESSIVE_ROLE.finditer(sentence_text):
         start, end = offset + match.start(), offset + match.end()
         employer = next((m for m in mentions if m.end_char == start), None)
-        person = next((m for m in mentions if m.start_char == end), None)
+        person = next((m for m in mentions if m.start_char == end and getattr(m, "label_", "") == "PERSON"), None)
         if employer is not None and person is not None:
             rows.append(_make(document, person, "works_for", employer, "'s " + match.group().strip(" ,’'s").lower()))
     return rows
 
 
+# Words between a name and a role that make it a clause, not a title: "Schiff told host Dana Bash".
+_NOT_A_TITLE_WORD = "told|tells|said|says|asked|asks|called|calls|named|names|met|meets|thanked|praised|urged|and|or|with"
+ITS_ROLE = re.compile(rf"\b[Ii]ts\s+(?:[a-z]+\s+)?(?:{_ROLE}),?\s+")
+
+
+def _its_role(document: Document, sentence, mentions, all_mentions) -> list[Relation]:
+    """"Its spokesman, Jonas Feld": "its" is the organisation named last before."""
+    text, rows = document.text, []
+    for match in ITS_ROLE.finditer(text, sentence.start_char, sentence.end_char):
+        person = next((m for m in mentions if m.start_char == match.end() and getattr(m, "label_", "") == "PERSON"), None)
+        if person is None:
+            continue
+        # the organisation the previous sentence is about: its first one, not the last named
+        # ("Eastbridge TV … is funded by the Kovrak Media Fund. Its chief editor, Irma Solt")
+        previous = [m for m in all_mentions if m.end_char <= match.start() and match.start() - m.start_char < ITS_REACH
+                    and getattr(m, "label_", "") in ("ORG", "") and not _title_only(m) and not _dateline(text, m)]
+        paragraph_start = max(text.rfind("\n\n", 0, match.start()), 0)
+        previous = [m for m in previous if m.start_char >= paragraph_start] or previous
+        previous_sentence = previous[-1].sent if previous else None
+        employer = next((m for m in previous if m.sent == previous_sentence), None)
+        if employer is not None:
+            rows.append(_make(document, person, "works_for", employer, "its " + match.group().split()[1].strip(",").lower()))
+    return rows
+
+
+ITS_REACH = 300
+
+
+def _compound_ties(document: Document, sentence, mentions) -> list[Relation]:
+    """A name used as a modifier of a role or affiliate noun: "DTV director Hana Cerna"
+    (works_for), "the Vessa Health Committee, a VLF affiliate" (part_of)."""
+    text, rows = document.text, []
+    for mention in mentions:
+        after = text[mention.end_char:sentence.end_char]
+        role = re.match(rf"[ \t]+(?:(?!(?:{_NOT_A_TITLE_WORD})\b)[A-Za-z]+[ \t]+)?(?:{_ROLE})[ \t]+", after, re.I)
+        label = getattr(mention, "label_", "")
+        possessed = re.match(r"['’‘]s[ \t]+", after)
+        if possessed is not None and label in ("ORG", ""):  # "the Washington Post's Greg Miller", not "the CIA's Bush-era"
+            person = next((m for m in mentions if m.start_char == mention.end_char + possessed.end()
+                           and getattr(m, "label_", "") == "PERSON" and text[m.end_char:m.end_char + 1] != "-"), None)
+            if person is not None:
+                rows.append(_make(document, person, "works_for", mention, "'s"))
+        of = re.match(r"\s+of\s+(?:the\s+)?", after)
+        if of is not None and label == "PERSON":  # "Wolf Blitzer of CNN"
+            employer = next((m for m in mentions if m.start_char == mention.end_char + of.end()
+                             and getattr(m, "label_", "") == "ORG"), None)
+            if employer is not None:
+                rows.append(_make(document, mention, "works_for", employer, "of"))
+        if role is not None:
+            person = next((m for m in mentions if m.start_char == mention.end_char + role.end()
+                           and getattr(m, "label_", "") == "PERSON"), None)
+            if person is not None:
+                rows.append(_make(document, person, "works_for", mention, role.group().strip().lower()))
+        trailing_role = re.match(rf"[ \t]+(?:{_ROLE})\b", after, re.I)
+        before = re.search(r",\s*$", re.sub(r"\s*\([^()]{0,40}\)", "", text[sentence.start_char:mention.start_char]))
+        if trailing_role is not None and before is not None and label in ("ORG", ""):  # "Chuck Grassley (R-IA), Senate Finance Committee chairman"
+            person = _nearest_before(mentions, mention.start_char, sentence)
+            if person is not None and getattr(person, "label_", "") == "PERSON" and _next_to(text[person.end_char:mention.start_char]):
+                rows.append(_make(document, person, "works_for", mention, trailing_role.group().strip().lower()))
+        affiliate = re.match(rf"\s+(?:{AFFILIATE_NOUNS})\b", after, re.I)
+        opening = re.search(r",\s+(?:an?|the)\s+$", text[sentence.start_char:mention.start_char])
+        if affiliate is not None and opening is not None:
+            subject = _nearest_before(mentions, sentence.start_char + opening.start(), sentence)
+            if subject is not None and subject is not mention:
+                rows.append(_make(document, subject, "part_of", mention, affiliate.group().strip().lower()))
+    return rows
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """"agents of the VLF" after "the Vessa Liberation Front": one actor, no tie."""
+    a, b = plain_name(a), plain_name(b)
+    return a == b or a.replace(".", "") == initials(b) or b.replace(".", "") == initials(a)
+
+
 def _nearest_before(mentions, position: int, sentence):
-    before = [m for m in mentions if m.end_char <= position]
-    return before[-1] if before else None
+    """The last actor named before the trigger, passing over a bracketed aside such as a
+    party and state ("Adam Schiff (D-CA), the chairman of"), a dateline ("HALBEK —") and a
+    speaker ("Weiss said the gunmen were members of …": Weiss is not the member)."""
+    text = sentence.doc.text
+    before = [m for m in mentions if m.end_char <= position and not _dateline(text, m) and not _title_only(m)]
+    outside = [m for m in before if not _bracketed(text, m.start_char, m.end_char)]
+    chosen = outside or before
+    if not chosen or _SPEECH_BETWEEN.search(text[chosen[-1].end_char:position]):
+        return None
+    return chosen[-1]
+
+
+_SPEECH_BETWEEN = re.compile(
+    r"\b(?:said|says|told|added|claimed|claims|argued|insisted|stated|wrote|writes|reported|reports|noted|announced|"
+    r"documented|nominated|named|appointed)\b", re.I
+)
+
+
+def _dateline(text: str, mention) -> bool:
+    line_start = text.rfind("\n", 0, mention.start_char) + 1
+    return not text[line_start:mention.start_char].strip() and re.match(r"\s*(?:[—–-]|\()", text[mention.end_char:mention.end_char + 3]) is not None
+
+
+def _bracketed(text: str, start: int, end: int) -> bool:
+    opening, closing = text.rfind("(", 0, start), text.find(")", end)
+    return opening != -1 and closing != -1 and ")" not in text[opening:start] and "(" not in text[end:closing] and closing - opening < 40
 
 
 def _nearest_after(mentions, position: int):
-    return next((m for m in mentions if m.start_char >= position), None)
+    return next((m for m in mentions if m.start_char >= position and not _title_only(m)), None)
+
+
+def _title_only(mention) -> bool:
+    return all(word.lower().strip(".") in TITLES for word in mention.text.split())
+
+
+# What may stand between a name and "a member of" / "a spokesman for" when the name is the
+# one described: punctuation, articles, a copula, a relative pronoun, a few title words.
+_NEXT_TO_WORDS = frozenset(
+    """a an the one is are was were be been has have had who which that also now still long former its their his her
+    senior chief top deputy acting longtime new""".split()
+)
+
+
+def _next_to(between: str) -> bool:
+    words = re.findall(r"[\w’'-]+", re.sub(r"\([^()]{0,40}\)", " ", between))  # "Adam Schiff (D-CA), the chairman of"
+    return len(words) <= 4 and all(word.lower() in _NEXT_TO_WORDS for word in words)
 
 
 def _noun_after(sentence, position: int):
