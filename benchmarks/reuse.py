@@ -33,13 +33,15 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from inconcert.ingest.pipeline import ingest
 from inconcert.store.workspace import Workspace
 from inconcert.text.reuse import find_reuse
-from inconcert.text.reuse.posts import create_near_text_shares
+from inconcert.text.reuse.posts import create_near_text_shares, post_items
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "reuse"
@@ -304,17 +306,17 @@ def generated_articles(args) -> dict:
             "candidate_pairs": summary.candidate_pairs, "reuse_seconds": round(seconds, 1), "peak_mb": round(peak_mb())}
 
 
-def posts(args) -> dict:
+def generated_posts(args) -> tuple[pa.Array, np.ndarray]:
+    """`--templates` texts pasted 40 times each with 0-2 word edits, the rest organic
+    sentences from the same Zipf model; the template of every post (-1: organic)."""
     model = TextModel(args.seed, vocabulary=50_000)
     rng = np.random.default_rng(args.seed)
-    templates = [model.sentence() for _ in range(args.templates)]
-    pastes_per_template = 40
-    n_pastes = args.templates * pastes_per_template
-    texts, truth = [], []
-    filler = model.words[:2000].tolist()
     py_rng = random.Random(args.seed)
-    for index, template in enumerate(templates):
-        for _ in range(pastes_per_template):
+    filler = model.words[:2000].tolist()
+    pastes, truth = [], []
+    for index in range(args.templates):
+        template = model.sentence()
+        for _ in range(40):
             words = template.split()
             for _ in range(py_rng.choice((0, 0, 1, 1, 2))):
                 operation = py_rng.choice(("swap", "insert", "delete"))
@@ -324,44 +326,121 @@ def posts(args) -> dict:
                     words.insert(py_rng.randrange(len(words)), py_rng.choice(filler))
                 else:
                     del words[py_rng.randrange(1, len(words))]
-            texts.append(" ".join(words))
+            pastes.append(" ".join(words))
             truth.append(index)
-    for _ in range(args.posts - n_pastes):
-        texts.append(model.sentence())
-        truth.append(-1)
+    organic = args.posts - len(pastes)
+    lengths = rng.integers(8, 31, organic)
+    vocabulary = pa.array(model.words.tolist(), pa.large_string())
+    words = vocabulary.take(pa.array(rng.choice(len(model.words), size=int(lengths.sum()), p=model.p)))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
+    sentences = pc.binary_join_element_wise(pc.binary_join(pa.ListArray.from_arrays(offsets, words), pa.scalar(" ", pa.large_string())), pa.scalar(".", pa.large_string()), pa.scalar("", pa.large_string()))
+    texts = pa.concat_arrays([pa.array(pastes, pa.string()), sentences.cast(pa.string())])
+    return texts, np.concatenate([np.array(truth, np.int64), np.full(organic, -1, np.int64)])
+
+
+def similar_item_pairs(items, minimum: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """Every pair of items whose shingle sets have Jaccard >= minimum, exactly, without
+    MinHash: prefix filtering (Chaudhuri et al. 2006; Bayardo et al. 2007). With each set's
+    shingles ordered rarest first, two sets with Jaccard >= t share a shingle among the
+    first |s| - ceil(t·|s|) + 1 of each; pairs sharing one are checked with Python sets."""
+    values, counts = np.unique(items.shingles, return_counts=True)
+    rarity = np.argsort(np.lexsort((values, counts)))  # rank of each distinct shingle, rarest first
+    rank = rarity[np.searchsorted(values, items.shingles)]
+    sizes = items.sizes()
+    owner = np.repeat(np.arange(len(items)), sizes)
+    order = np.lexsort((rank, owner))
+    position = np.arange(len(order)) - np.repeat(items.starts[:-1], sizes)
+    prefix = sizes - np.ceil(minimum * sizes - 1e-9).astype(np.int64) + 1
+    in_prefix = position < prefix[owner]
+    # A prefix shingle in more than 1,000 items would make the join quadratic; the items
+    # whose whole prefix is that common are counted and reported as not covered.
+    common = counts[np.argsort(np.lexsort((values, counts)))] > 1000
+    usable = in_prefix & ~common[rank[order]]
+    uncovered = len(items) - len(np.unique(owner[usable]))
+    con = duckdb.connect()
+    con.register("prefixes", pa.table({"shingle": pa.array(rank[order][usable]), "item": pa.array(owner[usable])}))
+    candidates = con.execute("""
+        SELECT DISTINCT x.item, y.item FROM prefixes x JOIN prefixes y ON x.shingle = y.shingle AND x.item < y.item
+    """).fetchnumpy()
+    a, b = candidates["item"], candidates["item_1"]
+    sets = {}
+
+    def shingle_set(item):
+        if item not in sets:
+            sets[item] = set(items.shingles[items.starts[item] : items.starts[item + 1]].tolist())
+        return sets[item]
+
+    keep = []
+    for x, y in zip(a.tolist(), b.tolist()):
+        sx, sy = shingle_set(x), shingle_set(y)
+        shared = len(sx & sy)
+        keep.append(shared / (len(sx) + len(sy) - shared) >= minimum)
+    keep = np.array(keep, dtype=bool)
+    return a[keep].astype(np.int64), b[keep].astype(np.int64), uncovered
+
+
+def posts(args) -> dict:
+    texts, truth = generated_posts(args)
     count = len(texts)
+    n_pastes = int((truth >= 0).sum())
     folder = WORK / "posts"
     shutil.rmtree(folder, ignore_errors=True)
     workspace = Workspace.open(folder / "ws")
+    rng = np.random.default_rng(args.seed)
     ts = pa.array((np.int64(1_700_000_000_000_000) + rng.integers(0, 86_400_000_000, count)), type=pa.int64()).cast(pa.timestamp("us"))
+    post_ids = pc.binary_join_element_wise("p", pa.array(np.arange(count)).cast(pa.string()), "")
     table = pa.table({
-        "platform": pa.array(["bench"] * count), "post_id": pa.array([f"p{n}" for n in range(count)]),
-        "account_id": pa.array([f"a{n % 100_000}" for n in range(count)]), "ts": ts, "text": pa.array(texts),
-        "kind": pa.array(["post"] * count),
+        "platform": pa.array(["bench"] * count), "post_id": post_ids,
+        "account_id": pc.binary_join_element_wise("a", pa.array(np.arange(count) % 100_000).cast(pa.string()), ""),
+        "ts": ts, "text": texts, "kind": pa.array(["post"] * count),
     })
     workspace.con.register("bench_posts", table)
     workspace.con.execute("INSERT INTO posts (platform, post_id, account_id, ts, text, kind, ingest_id) "
                           "SELECT platform, post_id, account_id, ts, text, kind, 0 FROM bench_posts")
     workspace.con.unregister("bench_posts")
-    del table, texts
-    started = time.perf_counter()
+    del table
+    started, cpu = time.perf_counter(), time.process_time()
     rows = create_near_text_shares(workspace.con)
-    seconds = time.perf_counter() - started
-    groups = dict(workspace.con.execute("SELECT content_id, object_id FROM near_text_shares").fetchall())
-    by_template: dict[int, dict[str, int]] = {}
-    for n, template in enumerate(truth):
-        if template >= 0 and f"p{n}" in groups:
-            counts = by_template.setdefault(template, {})
-            counts[groups[f"p{n}"]] = counts.get(groups[f"p{n}"], 0) + 1
-    in_main_group = sum(max(c.values()) for c in by_template.values())
-    template_of = {f"p{n}": t for n, t in enumerate(truth)}
-    members: dict[str, list[int]] = {}
-    for post, group in groups.items():
-        members.setdefault(group, []).append(template_of[post])
-    impure = sum(1 for m in members.values() if len(set(m)) > 1)
-    return {"posts": count, "pastes": n_pastes, "rows": rows, "seconds": round(seconds, 1),
-            "paste_recall_in_main_group": round(in_main_group / n_pastes, 3), "groups": len(members),
-            "groups_mixing_templates_or_organic": impure, "peak_mb": round(peak_mb())}
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    memory = peak_mb()
+    shares = workspace.con.execute("SELECT content_id, object_id FROM near_text_shares").fetchnumpy()
+    object_of_post = np.full(count, -1, np.int64)
+    post_numbers = np.array([int(p[1:]) for p in shares["content_id"].tolist()], np.int64)
+    _, object_numbers = np.unique(shares["object_id"].astype(str), return_inverse=True)
+    object_of_post[post_numbers] = object_numbers
+    # Paste campaigns: share of pastes in their template's main group, and impure groups.
+    pasted = truth >= 0
+    template_groups = {}
+    for template, group in zip(truth[pasted].tolist(), object_of_post[pasted].tolist()):
+        if group >= 0:
+            counts = template_groups.setdefault(template, {})
+            counts[group] = counts.get(group, 0) + 1
+    in_main_group = sum(max(c.values()) for c in template_groups.values())
+    grouped = object_of_post >= 0
+    labels_per_group = {}
+    for group, label in zip(object_of_post[grouped].tolist(), truth[grouped].tolist()):
+        labels_per_group.setdefault(group, set()).add(label)
+    impure = sum(1 for labels in labels_per_group.values() if len(labels) > 1)
+    # Issue 3's measure: recall of all post pairs with Jaccard >= 0.8 of the same shingles.
+    ordered = workspace.con.sql("SELECT post_id, text FROM posts ORDER BY ts, platform, post_id").fetchall()
+    order_ids = np.array([int(p[1:]) for p, _ in ordered], np.int64)
+    items = post_items(pa.array([t for _, t in ordered], pa.string()))
+    item_post = order_ids[items.first_post]
+    a, b, uncovered = similar_item_pairs(items, 0.8)
+    together = (object_of_post[item_post[a]] >= 0) & (object_of_post[item_post[a]] == object_of_post[item_post[b]])
+    posts_per_item = np.bincount(items.item_of_post[items.item_of_post >= 0], minlength=len(items))
+    weight = posts_per_item[a] * posts_per_item[b]
+    identical = posts_per_item * (posts_per_item - 1) // 2
+    identical_together = identical * (object_of_post[item_post] >= 0)
+    return {
+        "posts": count, "pastes": n_pastes, "rows": rows, "seconds": round(seconds, 1), "cpu_seconds": round(cpu_seconds, 1),
+        "peak_mb": round(memory),
+        "paste_recall_in_main_group": round(in_main_group / n_pastes, 3), "groups": len(labels_per_group),
+        "groups_mixing_templates_or_organic": impure,
+        "item_pairs_jaccard_ge_0.8": len(a), "items_not_covered_by_exact_search": uncovered, "item_pair_recall": round(float(together.mean()), 4) if len(a) else None,
+        "post_pairs_jaccard_ge_0.8": int(weight.sum() + identical.sum()),
+        "post_pair_recall": round(float((weight * together).sum() + identical_together.sum()) / max(1, int(weight.sum() + identical.sum())), 4),
+    }
 
 
 RUNNERS = {"ptc-natural": ptc_natural, "ptc-synthetic": ptc_synthetic, "ptc-scale": ptc_scale,

@@ -217,3 +217,58 @@ def test_natural_reuse_in_ptc_is_found(tmp_path):
         summary = find_reuse(ws)
         covered = ws.con.execute("SELECT sum(end_b - start_b) FROM text_reuse").fetchone()[0]
     assert summary.passages >= 1 and covered >= 300
+
+
+def test_whole_collection_tokeniser_splits_and_folds_like_the_per_word_one():
+    import pyarrow as pa
+
+    from inconcert.normalize import fold
+    from inconcert.text.reuse.tokens import WORD_RE, text_word_hashes
+
+    texts = ["Hello, World! héllo WORLD", "", None, "Привет, мир «новости» ЁЖ", "東京タワーに行く test",
+             "مرحبا بالعالم يكي ك", "Straße ﬁne ＦＵＬＬ strasse"]
+    hashes, offsets = text_word_hashes(pa.array(texts))
+    seen: dict[str, int] = {}
+    for index, text in enumerate(texts):
+        words = WORD_RE.findall(fold(text or ""))
+        mine = hashes[offsets[index] : offsets[index + 1]].tolist()
+        assert len(mine) == len(words), text
+        for word, value in zip(words, mine):
+            assert seen.setdefault(word, value) == value, word  # one word, one hash
+    assert len(set(seen.values())) == len(seen)  # different words, different hashes
+
+
+def _widget_corpus(tmp_path, copies: int):
+    rng = random.Random(5)
+    vocabulary = [f"w{n}" for n in range(5000)]
+
+    def sentence() -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(rng.randint(12, 20))).capitalize() + "."
+
+    widget = "Share this story on every network you use and subscribe to our newsletter for daily updates from the team."
+    story = " ".join(sentence() for _ in range(4))
+    lines = []
+    for n in range(copies):
+        body = " ".join(sentence() for _ in range(10))
+        if n in (3, 7):
+            body = f"{body} {story}"
+        lines.append(json.dumps({"id": f"doc{n:03d}", "text": f"{body}\n\n{widget}", "outlet": "Site",
+                                 "published": f"2024-01-{1 + n % 28:02d}T08:00:00Z"}))
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, widget
+
+
+def test_site_widget_is_boilerplate_and_a_real_copy_is_still_reuse(tmp_path):
+    path, widget = _widget_corpus(tmp_path, 40)
+    workspace = tmp_path / "ws"
+    assert_clean_exit(ingest(workspace, "articles", path))
+    with Workspace.open(workspace) as ws:
+        summary = run_reuse(ws, out=tmp_path / "out")
+        reused = ws.con.execute("SELECT doc_a, doc_b, text_a FROM text_reuse").fetchall()
+    assert summary.boilerplate_documents == 40
+    assert {(a, b) for a, b, _ in reused} == {("doc003", "doc007")}
+    assert all(widget not in text for _, _, text in reused)
+    with open(tmp_path / "out" / "reuse_boilerplate.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 40 and all(row["text"] == widget for row in rows)

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from inconcert.store.workspace import Workspace
 from inconcert.text.reuse.articles import ReuseParams, ReuseSummary, find_reuse
-from inconcert.text.reuse.exports import write_reuse_csv, write_reuse_outlets_csv
+from inconcert.text.reuse.exports import write_reuse_boilerplate_csv, write_reuse_csv, write_reuse_outlets_csv
 
-__all__ = ["ReuseParams", "ReuseSummary", "find_reuse", "run_reuse", "write_reuse_csv", "write_reuse_outlets_csv"]
+__all__ = ["ReuseParams", "ReuseSummary", "find_reuse", "run_reuse", "write_reuse_boilerplate_csv", "write_reuse_csv",
+           "write_reuse_outlets_csv"]
 
 
 def run_reuse(workspace: Workspace, out: Path | None = None, params: ReuseParams | None = None) -> ReuseSummary:
@@ -22,4 +23,5 @@ def run_reuse(workspace: Workspace, out: Path | None = None, params: ReuseParams
     if out is not None:
         write_reuse_csv(workspace.con, out)
         write_reuse_outlets_csv(workspace.con, out)
+        write_reuse_boilerplate_csv(workspace.con, out)
     return summary

@@ -45,11 +45,13 @@ class WordSpan:
     similarity: float
 
 
-def shingle_positions(shingles: np.ndarray) -> dict[int, list[int]]:
-    """Where each n-gram occurs in a text; built once per document, used for every pair."""
+def shingle_positions(shingles: np.ndarray, skip: np.ndarray | None = None) -> dict[int, list[int]]:
+    """Where each n-gram occurs in a text, leaving out the positions flagged in `skip`
+    (boilerplate); built once per document, used for every pair."""
     positions: dict[int, list[int]] = {}
     for position, value in enumerate(shingles.tolist()):
-        positions.setdefault(value, []).append(position)
+        if skip is None or not skip[position]:
+            positions.setdefault(value, []).append(position)
     return positions
 
 

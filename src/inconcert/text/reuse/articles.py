@@ -31,11 +31,13 @@ from inconcert.errors import UserError
 from inconcert.store.workspace import Workspace
 from inconcert.text.reuse.align import AlignParams, align_pair, char_span, shingle_positions
 from inconcert.text.reuse.banding import window_pairs_sql
+from inconcert.text.reuse.boilerplate import DocumentFrequencies, outlet_keys, runs
 from inconcert.text.reuse.clusters import Passage, reuse_clusters
-from inconcert.text.reuse.minhash import band_keys, seeds, window_signatures
-from inconcert.text.reuse.tokens import WordHasher, Words, as_signed, ngram_hashes
+from inconcert.text.reuse.minhash import band_keys, grouped_signatures, seeds
+from inconcert.text.reuse.tokens import WordHasher, Words, as_signed, ngram_hashes, text_ngram_hashes, text_word_hashes
 
 REUSE_TABLE, OUTLETS_TABLE, PARAMETERS_TABLE = "text_reuse", "text_reuse_outlets", "text_reuse_parameters"
+BOILERPLATE_TABLE = "text_reuse_boilerplate"
 _FETCH_ROWS = 1000
 
 ProgressCallback = Callable[[str, int, int], None]  # stage, done, total
@@ -53,6 +55,12 @@ class ReuseParams:
     rows: int = 2
     max_bucket: int = 100
     pair_batch: int = 2000
+    # An n-gram in at least this many documents and this share of all documents, or of
+    # one outlet's documents, is boilerplate (boilerplate.py). PTC's poll widgets are in
+    # about 100 of 446 articles; the demo's recycled paragraphs in two or three.
+    boilerplate_min_documents: int = 20
+    boilerplate_share: float = 0.05
+    outlet_boilerplate_share: float = 0.25
     align: AlignParams = field(default_factory=AlignParams)
 
     def validate(self) -> None:
@@ -62,6 +70,8 @@ class ReuseParams:
             raise UserError(f"reuse window {self.window}: must be a positive multiple of the stride {self.stride}.")
         if self.max_bucket < 2:
             raise UserError(f"reuse max_bucket {self.max_bucket}: must be 2 or more.")
+        if self.boilerplate_min_documents < 2 or not 0 < self.boilerplate_share <= 1 or not 0 < self.outlet_boilerplate_share <= 1:
+            raise UserError("reuse boilerplate thresholds: at least 2 documents, shares above 0 and at most 1.")
         if not 0 <= self.align.min_similarity <= 1:
             raise UserError(f"reuse min_similarity {self.align.min_similarity}: must be between 0 and 1.")
 
@@ -73,6 +83,8 @@ class ReuseSummary:
     passages: int
     clusters: int
     outlet_links: int
+    boilerplate_passages: int = 0  # kept out of reuse.csv, listed in text_reuse_boilerplate
+    boilerplate_documents: int = 0
 
 
 @dataclass
@@ -82,10 +94,11 @@ class _Document:
     words: Words
     shingles: np.ndarray
     positions: dict[int, list[int]] | None = None
+    boilerplate: np.ndarray | None = None  # n-gram positions that anchor nothing
 
     def shingle_positions(self) -> dict[int, list[int]]:
         if self.positions is None:
-            self.positions = shingle_positions(self.shingles)
+            self.positions = shingle_positions(self.shingles, self.boilerplate)
         return self.positions
 
 
@@ -103,16 +116,19 @@ def find_reuse(workspace: Workspace, params: ReuseParams | None = None,
         SELECT row_number() OVER (ORDER BY doc_id) AS doc_no, doc_id, outlet, published FROM articles
     """)
     hasher = WordHasher()
+    frequencies = _document_frequencies(con, params, total)
+    thresholds = _thresholds(con, params, total)
     band_file = workspace.path / ".tmp" / f"reuse-bands-{os.getpid()}.parquet"
     try:
-        _write_band_rows(con, params, hasher, total, band_file, progress)
+        boilerplate = _write_band_rows(con, params, frequencies, thresholds, total, band_file, progress)
         band_rows = f"read_parquet('{_sql_string(str(band_file))}')"
         candidates = con.execute(
             f"SELECT item_a, item_b FROM ({window_pairs_sql(band_rows, params.max_bucket)}) ORDER BY item_a, item_b"
         ).fetchall()
     finally:
         band_file.unlink(missing_ok=True)
-    aligned = list(_aligned_passages(con, candidates, params, hasher, progress))
+    boilerplate_rows = _boilerplate_rows(con, boilerplate, hasher)
+    aligned = list(_aligned_passages(con, candidates, params, hasher, frequencies, thresholds, progress))
     rows = _reuse_rows(con, aligned)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -120,6 +136,9 @@ def find_reuse(workspace: Workspace, params: ReuseParams | None = None,
         con.execute(f"CREATE OR REPLACE TABLE {REUSE_TABLE} AS SELECT * FROM reuse_rows_arrow")
         con.unregister("reuse_rows_arrow")
         con.execute(f"CREATE OR REPLACE TABLE {OUTLETS_TABLE} AS {outlet_network_sql(REUSE_TABLE)}")
+        con.register("reuse_boilerplate_arrow", boilerplate_rows)
+        con.execute(f"CREATE OR REPLACE TABLE {BOILERPLATE_TABLE} AS SELECT * FROM reuse_boilerplate_arrow")
+        con.unregister("reuse_boilerplate_arrow")
         _store_parameters(con, params)
         summary = ReuseSummary(
             articles=total,
@@ -127,6 +146,8 @@ def find_reuse(workspace: Workspace, params: ReuseParams | None = None,
             passages=rows.num_rows,
             clusters=con.execute(f"SELECT count(DISTINCT cluster_id) FROM {REUSE_TABLE}").fetchone()[0],
             outlet_links=con.execute(f"SELECT count(*) FROM {OUTLETS_TABLE}").fetchone()[0],
+            boilerplate_passages=boilerplate_rows.num_rows,
+            boilerplate_documents=len(set(boilerplate_rows.column("doc_id").to_pylist())),
         )
         con.execute("COMMIT")
     except BaseException:
@@ -147,37 +168,168 @@ def _documents(con, query: str, params: list, hasher: WordHasher, shingle_words:
             yield doc_no, _Document(doc_id, text, words, ngram_hashes(words.hashes, shingle_words))
 
 
-def _write_band_rows(con, params: ReuseParams, hasher: WordHasher, total: int, path: Path,
-                     progress: ProgressCallback | None) -> None:
-    """(band, key, item) for every distinct band key of every article's windows, streamed
-    to a Parquet file so that memory holds one batch of articles at a time."""
+@dataclass
+class _Batch:
+    """Up to `_FETCH_ROWS` articles at once: their word n-grams end to end."""
+
+    doc_nos: np.ndarray
+    outlets: np.ndarray  # boilerplate.outlet_keys
+    word_counts: np.ndarray
+    shingles: np.ndarray
+    offsets: np.ndarray  # article i's n-grams are shingles[offsets[i]:offsets[i + 1]]
+
+
+def _batches(con, params: ReuseParams, total: int, doc_nos: list[int] | None = None) -> Iterator[_Batch]:
+    """Articles in order of doc_no (all, or the listed ones), tokenised whole-batch at once."""
+    wanted = sorted(doc_nos) if doc_nos is not None else None
+    count = len(wanted) if wanted is not None else total
+    for first in range(0, count, _FETCH_ROWS):
+        if wanted is None:
+            table = con.sql(
+                "SELECT d.doc_no, d.outlet, a.text FROM reuse_docs d JOIN articles a USING (doc_id) "
+                "WHERE d.doc_no BETWEEN ? AND ?", params=[first + 1, first + _FETCH_ROWS]).to_arrow_table()
+        else:
+            table = con.sql(
+                "SELECT d.doc_no, d.outlet, a.text FROM reuse_docs d JOIN articles a USING (doc_id) "
+                "WHERE d.doc_no IN (SELECT unnest(?::BIGINT[]))", params=[wanted[first : first + _FETCH_ROWS]]).to_arrow_table()
+        table = table.take(pa.array(np.argsort(table.column("doc_no").to_numpy(), kind="stable")))
+        words, word_offsets = text_word_hashes(table.column("text").combine_chunks())
+        shingles, offsets = text_ngram_hashes(words, word_offsets, params.shingle_words)
+        yield _Batch(table.column("doc_no").to_numpy(), outlet_keys(table.column("outlet").to_pylist()),
+                     np.diff(word_offsets), shingles, offsets)
+
+
+def _batch_owners(batch: _Batch) -> np.ndarray:
+    return np.repeat(np.arange(len(batch.doc_nos)), np.diff(batch.offsets))
+
+
+def _document_frequencies(con, params: ReuseParams, total: int) -> DocumentFrequencies:
+    """First pass: in how many documents (overall and per outlet) each n-gram appears."""
+    words = con.execute("SELECT coalesce(sum(length(text)), 0) // 6 FROM articles").fetchall()[0][0]
+    frequencies = DocumentFrequencies(2 * int(words))
+    for batch in _batches(con, params, total):
+        owners = _batch_owners(batch)
+        frequencies.add(batch.shingles, batch.doc_nos[owners], batch.outlets[owners])
+    return frequencies
+
+
+def _boilerplate_flags(frequencies: DocumentFrequencies, batch: _Batch, thresholds: tuple[int, dict[int, int]]) -> np.ndarray:
+    """Which of the batch's n-grams are boilerplate, overall or in their article's outlet."""
+    overall, per_outlet = thresholds
+    owners = _batch_owners(batch)
+    outlets = batch.outlets[owners]
+    outlet_threshold = np.array([per_outlet.get(int(o), np.iinfo(np.int64).max) for o in batch.outlets], np.int64)[owners]
+    return (frequencies.overall(batch.shingles) >= overall) | (frequencies.in_outlet(batch.shingles, outlets) >= outlet_threshold)
+
+
+def _thresholds(con, params: ReuseParams, total: int) -> tuple[int, dict[int, int]]:
+    """Documents an n-gram must be in to be boilerplate: overall, and per outlet key."""
+    overall = max(params.boilerplate_min_documents, int(np.ceil(params.boilerplate_share * total)))
+    outlets = con.execute("SELECT outlet, count(*) FROM reuse_docs WHERE outlet IS NOT NULL GROUP BY outlet").fetchall()
+    keys = outlet_keys([o for o, _ in outlets])
+    per_outlet = {int(k): max(params.boilerplate_min_documents, int(np.ceil(params.outlet_boilerplate_share * n)))
+                  for k, (_, n) in zip(keys, outlets)}
+    return overall, per_outlet
+
+
+def _write_band_rows(con, params: ReuseParams, frequencies: DocumentFrequencies, thresholds: tuple[int, dict[int, int]],
+                     total: int, path: Path, progress: ProgressCallback | None) -> list[tuple[int, int, int, int]]:
+    """Second pass: (band, key, item) for every distinct band key of every article's
+    windows over its n-grams that are not boilerplate, streamed to a Parquet file so
+    memory holds one batch at a time. Returns the boilerplate runs long enough to be a
+    passage: (doc_no, first word, end word, estimated documents)."""
     hash_seeds = seeds(params.bands * params.rows)
     schema = pa.schema([("band", pa.int32()), ("key", pa.int64()), ("item", pa.int64())])
-    query = "SELECT d.doc_no, d.doc_id, a.text FROM reuse_docs d JOIN articles a USING (doc_id) ORDER BY d.doc_no"
+    boilerplate: list[tuple[int, int, int, int]] = []
+    done = 0
     with pq.ParquetWriter(path, schema) as writer:
-        pending: list[pa.RecordBatch] = []
-        for done, (doc_no, document) in enumerate(_documents(con, query, [], hasher, params.shingle_words), 1):
-            if len(document.words) >= params.align.min_words:
-                pending.append(_band_batch(doc_no, document.shingles, params, hash_seeds, schema))
-            if len(pending) >= _FETCH_ROWS:
-                writer.write_table(pa.Table.from_batches(pending, schema))
-                pending = []
-            if progress is not None and done % _FETCH_ROWS == 0:
+        for batch in _batches(con, params, total):
+            flags = _boilerplate_flags(frequencies, batch, thresholds)
+            boilerplate += _long_runs(batch, flags, frequencies, params)
+            long_enough = batch.word_counts >= params.align.min_words
+            keep = ~flags & long_enough[_batch_owners(batch)]
+            kept = np.bincount(_batch_owners(batch)[keep], minlength=len(batch.doc_nos))
+            kept_offsets = np.concatenate([[0], np.cumsum(kept)]).astype(np.int64)
+            writer.write_table(pa.Table.from_batches([_band_batch(batch.doc_nos, batch.shingles[keep], kept_offsets,
+                                                                   params, hash_seeds, schema)], schema))
+            done += len(batch.doc_nos)
+            if progress is not None:
                 progress("shingling", done, total)
-        writer.write_table(pa.Table.from_batches(pending, schema))
+    return boilerplate
 
 
-def _band_batch(doc_no: int, shingles: np.ndarray, params: ReuseParams, hash_seeds: np.ndarray,
-                schema: pa.Schema) -> pa.RecordBatch:
-    signatures = window_signatures(shingles, params.window, params.stride, hash_seeds)
-    keys = band_keys(signatures, params.bands, params.rows)
-    bands = np.broadcast_to(np.arange(params.bands, dtype=np.uint64), keys.shape)
-    unique = np.unique(np.stack([bands.ravel(), keys.ravel()]), axis=1)
+def _long_runs(batch: _Batch, flags: np.ndarray, frequencies: DocumentFrequencies,
+               params: ReuseParams) -> list[tuple[int, int, int, int]]:
+    text, first, end = runs(flags, batch.offsets)
+    words = end - first + params.shingle_words - 1
+    out = []
+    for t, f, e, n in zip(text.tolist(), first.tolist(), end.tolist(), words.tolist()):
+        if n >= params.align.min_words:
+            start = int(batch.offsets[t])
+            documents = int(np.median(frequencies.overall(batch.shingles[start + f : start + e])))
+            out.append((int(batch.doc_nos[t]), f, f + n, documents))
+    return out
+
+
+def _band_batch(doc_nos: np.ndarray, shingles: np.ndarray, offsets: np.ndarray, params: ReuseParams,
+                hash_seeds: np.ndarray, schema: pa.Schema) -> pa.RecordBatch:
+    """Distinct (band, key) of every window of every article of a batch, all at once.
+    Windows are minima of `window // stride` neighbouring blocks of `stride` n-grams; a
+    text shorter than a window is one window."""
+    counts = np.diff(offsets)
+    blocks = -(-counts // params.stride)
+    block_firsts = np.cumsum(blocks) - blocks
+    within = np.arange(blocks.sum()) - np.repeat(block_firsts, blocks)
+    block_starts = np.repeat(offsets[:-1], blocks) + params.stride * within
+    signatures = grouped_signatures(shingles, block_starts, hash_seeds)
+    per_window = params.window // params.stride
+    windows = np.where(blocks > 0, np.maximum(blocks - per_window + 1, 1), 0)
+    window_firsts = np.cumsum(windows) - windows
+    first_block = np.repeat(block_firsts, windows) + (np.arange(windows.sum()) - np.repeat(window_firsts, windows))
+    last_block = np.repeat(block_firsts + blocks - 1, windows)
+    window_signatures = signatures[first_block].copy()
+    for offset in range(1, per_window):
+        np.minimum(window_signatures, signatures[np.minimum(first_block + offset, last_block)], out=window_signatures)
+    keys = band_keys(window_signatures, params.bands, params.rows).ravel()
+    items = np.repeat(np.repeat(doc_nos, windows), params.bands)
+    bands = np.tile(np.arange(params.bands, dtype=np.int32), int(windows.sum()))
+    order = np.lexsort((keys, items))
+    keys, items, bands = keys[order], items[order], bands[order]
+    distinct = np.ones(len(keys), dtype=bool)
+    distinct[1:] = (keys[1:] != keys[:-1]) | (items[1:] != items[:-1])
     return pa.record_batch(
-        [pa.array(unique[0].astype(np.int32)), pa.array(as_signed(np.ascontiguousarray(unique[1]))),
-         pa.array(np.full(unique.shape[1], doc_no, dtype=np.int64))],
+        [pa.array(bands[distinct]), pa.array(as_signed(np.ascontiguousarray(keys[distinct]))),
+         pa.array(items[distinct].astype(np.int64))],
         schema=schema,
     )
+
+
+def _boilerplate_rows(con, boilerplate: list[tuple[int, int, int, int]], hasher: WordHasher) -> pa.Table:
+    """The boilerplate passages with their character spans (BOILERPLATE_TYPES)."""
+    columns: dict[str, list] = {name: [] for name in BOILERPLATE_TYPES}
+    by_doc: dict[int, list[tuple[int, int, int]]] = {}
+    for doc_no, first, end, documents in boilerplate:
+        by_doc.setdefault(doc_no, []).append((first, end, documents))
+    if by_doc:
+        rows = con.execute(
+            "SELECT d.doc_no, d.doc_id, d.outlet, a.text FROM reuse_docs d JOIN articles a USING (doc_id) "
+            "WHERE d.doc_no IN (SELECT unnest(?::BIGINT[])) ORDER BY d.doc_no", [sorted(by_doc)]).fetchall()
+        for doc_no, doc_id, outlet, text in rows:
+            words = hasher.words(text)
+            for first, end, documents in by_doc[doc_no]:
+                if end > len(words):  # the two tokenisers disagree on this text: no span to quote
+                    continue
+                start_char, end_char = char_span(text, words, first, end)
+                for name, value in zip(BOILERPLATE_TYPES, (doc_id, outlet, start_char, end_char, end - first, documents,
+                                                           text[start_char:end_char])):
+                    columns[name].append(value)
+    return pa.table({name: pa.array(values, type=BOILERPLATE_TYPES[name]) for name, values in columns.items()})
+
+
+BOILERPLATE_TYPES = {
+    "doc_id": pa.string(), "outlet": pa.string(), "start": pa.int64(), "end": pa.int64(), "n_words": pa.int64(),
+    "documents_estimate": pa.int64(), "text": pa.string(),
+}
 
 
 @dataclass(frozen=True)
@@ -192,8 +344,9 @@ class _Aligned:
 
 
 def _aligned_passages(con, candidates: list[tuple[int, int]], params: ReuseParams, hasher: WordHasher,
-                      progress: ProgressCallback | None) -> Iterator[_Aligned]:
-    """Align candidate pairs in batches, reading only the texts a batch needs."""
+                      frequencies: DocumentFrequencies, thresholds: tuple[int, dict[int, int]], progress: ProgressCallback | None) -> Iterator[_Aligned]:
+    """Align candidate pairs in batches, reading only the texts a batch needs; boilerplate
+    n-grams anchor nothing."""
     for first in range(0, len(candidates), params.pair_batch):
         batch = candidates[first : first + params.pair_batch]
         needed = sorted({doc for pair in batch for doc in pair})
@@ -202,6 +355,13 @@ def _aligned_passages(con, candidates: list[tuple[int, int]], params: ReuseParam
             "WHERE d.doc_no IN (SELECT unnest(?::BIGINT[]))"
         )
         documents = dict(_documents(con, query, [needed], hasher, params.shingle_words))
+        for vectorised in _batches(con, params, 0, needed):
+            flags = _boilerplate_flags(frequencies, vectorised, thresholds)
+            for index, doc_no in enumerate(vectorised.doc_nos.tolist()):
+                document = documents[doc_no]
+                part = flags[vectorised.offsets[index] : vectorised.offsets[index + 1]]
+                if len(part) == len(document.shingles) and part.any():
+                    document.boilerplate = part
         for doc_a, doc_b in batch:
             a, b = documents[doc_a], documents[doc_b]
             for span in align_pair(a.words, a.shingle_positions(), b.words, b.shingle_positions(), params.align):
@@ -281,7 +441,7 @@ def outlet_network_sql(reuse_table: str) -> str:
                count(DISTINCT doc_a) AS n_source_documents,
                count(DISTINCT doc_b) AS n_copying_documents,
                median(lag_seconds) AS median_lag_seconds,
-               avg(similarity) AS mean_similarity,
+               round(avg(similarity), 12) AS mean_similarity,  -- parallel sums differ in the last bits
                min(published_b) AS first_copy,
                max(published_b) AS last_copy
         FROM best WHERE choice = 1

@@ -30,18 +30,22 @@ def window_pairs_sql(band_rows: str, max_bucket: int) -> str:
 
 
 def bucket_pairs_sql(band_rows: str, max_bucket: int) -> str:
-    """Item pairs sharing a band key. Buckets up to `max_bucket` items give all their
+    """Item pairs sharing a band key (each item at most once in a bucket; most keys belong
+    to one item only and are dropped by a grouped count before any window). Buckets up to `max_bucket` items give all their
     pairs; a bigger bucket (one text pasted thousands of times with small edits) gives
     each item paired with the bucket's first item and with its neighbour, which keeps the
     pair count linear and, after verification, still connects near-duplicates."""
     return f"""
-        WITH ranked AS (
-            SELECT band, key, item,
-                   row_number() OVER (PARTITION BY band, key ORDER BY item) AS rank_in_bucket,
-                   count(*) OVER (PARTITION BY band, key) AS bucket_size
-            FROM (SELECT DISTINCT band, key, item FROM {band_rows})
+        WITH shared AS (
+            SELECT band, key FROM {band_rows} GROUP BY band, key HAVING count(*) >= 2
         ),
-        small AS (SELECT * FROM ranked WHERE bucket_size BETWEEN 2 AND {max_bucket}),
+        ranked AS (
+            SELECT r.band, r.key, r.item,
+                   row_number() OVER (PARTITION BY r.band, r.key ORDER BY r.item) AS rank_in_bucket,
+                   count(*) OVER (PARTITION BY r.band, r.key) AS bucket_size
+            FROM {band_rows} r JOIN shared s ON r.band = s.band AND r.key = s.key
+        ),
+        small AS (SELECT * FROM ranked WHERE bucket_size <= {max_bucket}),
         big AS (SELECT * FROM ranked WHERE bucket_size > {max_bucket})
         SELECT x.item AS item_a, y.item AS item_b
         FROM small x JOIN small y ON x.band = y.band AND x.key = y.key AND x.rank_in_bucket < y.rank_in_bucket

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from inconcert.store.files import copy_csv
-from inconcert.text.reuse.articles import OUTLETS_TABLE, REUSE_TABLE
+from inconcert.text.reuse.articles import BOILERPLATE_TABLE, OUTLETS_TABLE, REUSE_TABLE
 
-REUSE_FILE, OUTLETS_FILE = "reuse.csv", "reuse_outlets.csv"
+REUSE_FILE, OUTLETS_FILE, BOILERPLATE_FILE = "reuse.csv", "reuse_outlets.csv", "reuse_boilerplate.csv"
 
 
 def write_reuse_csv(con, out: Path) -> Path:
@@ -18,3 +18,8 @@ def write_reuse_csv(con, out: Path) -> Path:
 def write_reuse_outlets_csv(con, out: Path) -> Path:
     return copy_csv(con, f"SELECT * FROM {OUTLETS_TABLE} ORDER BY n_passages DESC, source_outlet, copying_outlet",
                     Path(out) / OUTLETS_FILE)
+
+
+def write_reuse_boilerplate_csv(con, out: Path) -> Path:
+    """reuse_boilerplate.csv: the passages kept out of reuse.csv as site boilerplate."""
+    return copy_csv(con, f"SELECT * FROM {BOILERPLATE_TABLE} ORDER BY doc_id, start", Path(out) / BOILERPLATE_FILE)
