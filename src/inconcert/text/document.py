@@ -114,10 +114,14 @@ def detect_language(text: str, declared: str | None = None) -> Language:
         if code in SUPPORTED_LANGUAGES:
             return Language(code, True, f"declared {declared.strip()}")
         return Language(code, False, _unsupported(f"declared language {declared.strip()}"))
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
+    # Counted per distinct character, then per script in order of first appearance (which
+    # settles ties as a count over the letters one by one would), without naming each letter.
+    scripts: Counter[str] = Counter()
+    for character, count in Counter(text).items():
+        if character.isalpha():
+            scripts[_script(character)] += count
+    if not scripts:
         return Language("none", False, "no letters to analyse")
-    scripts = Counter(_script(c) for c in letters)
     script, count = scripts.most_common(1)[0]
     if script != "LATIN":
         return Language(script.lower(), False, _unsupported(f"the text is mostly in {script.title()} script"))

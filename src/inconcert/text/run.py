@@ -10,9 +10,14 @@ passages added by their own packages.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,7 +31,7 @@ from inconcert.text.attributions import credited_source, extract_attributions
 from inconcert.text.disagreements import (
     Disagreement, characterization_disagreements, factual_disagreements, numeric_disagreements, responsibility_stances,
 )
-from inconcert.text.document import Document, load_articles, parse_documents
+from inconcert.text.document import Article, Document, english_pipeline, load_articles, parse_documents
 from inconcert.text.labels import extract_labels
 from inconcert.text.quantities import extract_quantities, topic_of
 from inconcert.text.relations import extract_relations
@@ -65,18 +70,29 @@ SCHEMAS = {
 }
 
 
+# Articles a worker process takes at a time: enough for full encoder batches, few enough
+# that two workers finish close together.
+CHUNK = 8
+
+
 @dataclass(frozen=True)
 class TextParams:
-    n_process: int = 1
+    n_process: int = 1  # worker processes for the per-article analyses; 0: one per CPU core
     batch_size: int = 16
     techniques: bool = True
     reuse: bool = True
 
     def validate(self) -> None:
-        if self.n_process < 1:
-            raise UserError(f"--processes {self.n_process}: must be 1 or more.")
+        if self.n_process < 0:
+            raise UserError(f"--processes {self.n_process}: must be 0 (one per CPU core) or more.")
         if self.batch_size < 1:
             raise UserError(f"--batch-size {self.batch_size}: must be 1 or more.")
+
+    def resolved_processes(self) -> int:
+        if self.n_process:
+            return self.n_process
+        cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+        return max(len(cores), 1)
 
 
 @dataclass
@@ -89,6 +105,8 @@ class TextSummary:
     unsupported: list[tuple[str, str]] = field(default_factory=list)
     techniques_note: str = ""
     reuse_note: str = ""
+    stages: dict[str, float] = field(default_factory=dict)  # wall seconds of each step, for benchmarks
+    cpu_stages: dict[str, float] = field(default_factory=dict)  # CPU seconds of the per-article steps, all processes
 
     @property
     def words_per_second(self) -> float:
@@ -123,29 +141,123 @@ def run_text(workspace: Workspace, out_dir: Path | None = None, params: TextPara
             "(`inconcert ingest --format articles FILES`)."
         )
     summary = TextSummary(documents=len(articles))
-    findings, documents_rows, english_texts = [], [], []
-    for document in parse_documents(articles, n_process=params.n_process, batch_size=params.batch_size):
-        words = len(document.text.split())
-        documents_rows.append({"doc_id": document.doc_id, "outlet": document.article.outlet, "language": document.language.code,
-                               "analysed": document.language.supported, "note": document.language.note, "words": words})
-        if not document.language.supported:
-            summary.unsupported.append((document.doc_id, document.language.note))
+    clock = _StageClock(summary.stages)
+    findings, documents_rows, technique_rows, notes = [], [], [], set()
+    for result in _analyse_articles(articles, params):
+        documents_rows.append(result.row)
+        for stage, seconds in result.cpu.items():
+            summary.cpu_stages[stage] = summary.cpu_stages.get(stage, 0.0) + seconds
+        if result.findings is None:
+            summary.unsupported.append((result.row["doc_id"], result.row["note"]))
             continue
         summary.analysed += 1
-        summary.words += words
-        english_texts.append((document.doc_id, document.text))
-        findings.append(_analyse(document))
+        summary.words += result.row["words"]
+        findings.append(result.findings)
+        technique_rows += result.techniques
+        notes.add(result.techniques_note)
+    clock.lap("parse, extract and techniques")
     summary.seconds = time.perf_counter() - started
     tables = _unify_and_compare(findings)
     tables["text_documents"] = documents_rows
-    tables["text_techniques"], summary.techniques_note = _techniques(english_texts) if params.techniques else ([], "switched off")
+    tables["text_techniques"] = technique_rows
+    summary.techniques_note = "switched off" if not params.techniques else "; ".join(sorted(n for n in notes if n))
+    clock.lap("unify and disagreements")
     _store(workspace, tables, params)
+    clock.lap("store")
     summary.counts = {name: len(rows) for name, rows in tables.items()}
     if params.reuse:
         summary.reuse_note = _reuse(workspace, out_dir)
+        clock.lap("reuse")
     if out_dir is not None:
         write_files(workspace, out_dir, reuse_written=params.reuse)
+        clock.lap("write files")
     return summary
+
+
+@dataclass
+class _ArticleResult:
+    """Everything one article gives that does not need the other articles: small, plain
+    records, so a worker process can send it back cheaply."""
+
+    row: dict  # its text_documents row
+    findings: _Findings | None  # None when its language is not analysed
+    techniques: list[dict] = field(default_factory=list)
+    techniques_note: str = ""
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage, shared out over the chunk's articles
+
+
+def _analyse_articles(articles: list[Article], params: TextParams) -> Iterator[_ArticleResult]:
+    """Each article's own analyses, in the articles' order: in this process, or spread over
+    worker processes in chunks when there are enough articles to keep them busy."""
+    workers = min(params.resolved_processes(), -(-len(articles) // CHUNK))
+    chunks = [articles[k:k + CHUNK] for k in range(0, len(articles), CHUNK)]
+    if workers <= 1:
+        for chunk in chunks:
+            yield from _analyse_chunk(chunk, params.techniques, params.batch_size)
+        return
+    # Forked workers inherit the loaded spaCy pipeline instead of loading it again; where
+    # fork is not available each worker loads it once.
+    if "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        english_pipeline()
+    else:
+        context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started) as pool:
+        for results in pool.map(_analyse_chunk, chunks, repeat(params.techniques), repeat(params.batch_size)):
+            yield from results
+
+
+def _worker_started() -> None:
+    # One thread each for the encoder and numpy's BLAS in a worker: the workers already
+    # occupy the cores, and idle BLAS threads spin for CPU time the other worker needs.
+    from threadpoolctl import threadpool_limits
+
+    os.environ.setdefault("INCONCERT_THREADS", "1")
+    threadpool_limits(1)
+
+
+def _analyse_chunk(articles: list[Article], techniques: bool, batch_size: int) -> list[_ArticleResult]:
+    cpu = _cpu_clock()
+    results = []
+    for document in parse_documents(articles, n_process=1, batch_size=batch_size):
+        row = {"doc_id": document.doc_id, "outlet": document.article.outlet, "language": document.language.code,
+               "analysed": document.language.supported, "note": document.language.note, "words": len(document.text.split())}
+        cpu.lap("parse")
+        results.append(_ArticleResult(row, _analyse(document) if document.language.supported else None))
+        cpu.lap("extract")
+    english = [r for r in results if r.findings is not None]
+    if techniques and english:
+        texts = [(r.findings.doc_id, a.text) for r, a in zip(results, articles) if r.findings is not None]
+        rows, note = _techniques(texts)
+        by_document: dict[str, list[dict]] = {}
+        for row in rows:
+            by_document.setdefault(row["doc_id"], []).append(row)
+        for result in english:
+            result.techniques = by_document.get(result.findings.doc_id, [])
+            result.techniques_note = note
+        cpu.lap("techniques")
+    for result in results:
+        result.cpu = {stage: seconds / len(results) for stage, seconds in cpu.stages.items()}
+    return results
+
+
+class _StageClock:
+    """Seconds since the previous lap, recorded under each stage's name: wall time, or with
+    `time.process_time` the CPU time of this process."""
+
+    def __init__(self, stages: dict[str, float] | None = None, clock=time.perf_counter):
+        self.stages = {} if stages is None else stages
+        self.clock = clock
+        self.last = clock()
+
+    def lap(self, name: str) -> None:
+        now = self.clock()
+        self.stages[name] = self.stages.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def _cpu_clock() -> _StageClock:
+    return _StageClock(clock=time.process_time)
 
 
 def _analyse(document: Document) -> _Findings:
@@ -177,15 +289,20 @@ def _unify_and_compare(findings: list[_Findings]) -> dict[str, list[dict]]:
     tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS if name not in ("text_documents", "text_techniques")}
     quantities, labels, stances, context = [], [], [], {}
     for f in findings:
-        def name(mention: str, people=f.people) -> str:
-            return index.canonical(mention, people)
+        canonical: dict[str, str] = {}  # an article names the same actors over and over
 
+        def name(mention: str, people=f.people, canonical=canonical) -> str:
+            if mention not in canonical:
+                canonical[mention] = index.canonical(mention, people)
+            return canonical[mention]
+
+        in_document = {name(n) for _, _, n, _ in f.mentions} if f.quantities else set()
         for q in f.quantities:
             quantities.append(q)
             paragraph = next(((s, e) for s, e in f.paragraphs if s <= q.start < e), (q.start, q.end))
             context[(q.doc_id, q.start)] = (
                 {name(n) for s, e, n, _ in f.mentions if paragraph[0] <= s and e <= paragraph[1]},
-                {name(n) for _, _, n, _ in f.mentions},
+                in_document,
             )
             tables["text_quantities"].append({**_columns(q, SCHEMAS["text_quantities"]), "topic": topic_of(q)})
         for a in f.attributions:
