@@ -346,7 +346,7 @@ def _store_accounts_and_clusters(con) -> None:
         ),
         profile AS (
             SELECT account_id, min(handle) AS handle, min(created_at) AS created_at
-            FROM accounts GROUP BY account_id
+            FROM accounts WHERE account_id IN (SELECT account_id FROM membership) GROUP BY account_id
         )
         SELECT m.account_id, m.cluster_id,
                greatest(0.0, 1 - s.min_q_value) AS coordination_score,
