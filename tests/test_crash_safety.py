@@ -1,15 +1,19 @@
-"""An ingest killed with SIGKILL at any point leaves no partial trace: running the same
-ingest again gives a workspace identical to one clean run."""
+"""An ingest or analysis killed with SIGKILL at any point leaves no partial trace:
+running the same command again gives a workspace (and output files) identical to one
+clean run."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -183,3 +187,150 @@ def test_concurrent_commands_wait_or_fail_clearly(analysed_scenario):
         assert code == 0 or (code == 2 and "workspace" in stderr and len(stderr.strip().splitlines()) == 1), stderr
     assert first.returncode == 0 or second.returncode == 0
     assert analysis_tables(clean, "coordination_")
+
+
+def run_and_kill_when(ready: Callable[[float], bool], *args: object, timeout: float = 600) -> bool:
+    """Start `inconcert ARGS` and SIGKILL it as soon as `ready(launch_time)` holds (polled
+    every few milliseconds), as a crash at that moment would; False if it finished first.
+    Worker processes it forked are killed after it, as they would die with a machine."""
+    launched = time.time()
+    process = subprocess.Popen([sys.executable, "-m", "inconcert.cli", *map(str, args)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    killed = False
+    try:
+        while process.poll() is None and time.time() - launched < timeout:
+            if ready(launched):
+                os.kill(process.pid, signal.SIGKILL)
+                killed = True
+                break
+            time.sleep(0.002)
+    finally:
+        if process.poll() is None and not killed:
+            os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    return killed
+
+
+def after(seconds: float) -> Callable[[float], bool]:
+    return lambda launched: time.time() - launched >= seconds
+
+
+def new_file_in(folder: Path, pattern: str = "*") -> Callable[[float], bool]:
+    """Ready once a file matching `pattern` has been created or rewritten in `folder`
+    since the launch: the command has reached the step that writes it."""
+    def ready(launched: float) -> bool:
+        try:
+            return any(path.stat().st_mtime >= launched for path in folder.glob(pattern))
+        except FileNotFoundError:  # renamed between listing and stat: it was being written
+            return True
+    return ready
+
+
+def files_content(folder: Path) -> dict[str, str]:
+    """Every file under `folder` by relative path, with its digest (temporary files and
+    all: a crash must leave none behind once the command has run to the end)."""
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def assert_whole_tables(partial: dict[str, str], expected: dict[str, str], together: set[str]) -> None:
+    """After a kill, each table present is the whole clean result, never part of one, and
+    the tables written in one transaction (`together`) are all there or none is."""
+    assert set(partial) <= set(expected)
+    assert partial == {name: expected[name] for name in partial}
+    assert not (together & set(partial)) or together <= set(partial), sorted(together - set(partial))
+
+
+@pytest.fixture(scope="module")
+def articles_file(analysed_scenario) -> Path:
+    _, manifest, _ = analysed_scenario
+    return next(file.path for file in manifest.files if file.format == "articles")
+
+
+def test_killed_text_then_rerun_equals_clean_run(articles_file, tmp_path):
+    """`inconcert text` killed while loading its models and analysing, as it stores its
+    tables, as it writes its first file and among its files: each time the workspace
+    keeps whole tables, and a run to the end gives the tables and files of a clean run."""
+    from conftest import run_cli
+    from inconcert.text.run import SCHEMAS
+
+    clean, crashed = tmp_path / "clean", tmp_path / "crashed"
+    for workspace in (clean, crashed):
+        assert_clean_exit(ingest(workspace, "articles", articles_file))
+    started = time.monotonic()
+    assert_clean_exit(run_cli("text", "--workspace", clean, "--out", tmp_path / "clean-out"))
+    duration = time.monotonic() - started
+    expected, expected_files = analysis_tables(clean, "text_"), files_content(tmp_path / "clean-out")
+    assert "text_reuse" in expected and "reuse.csv" in expected_files
+
+    out = tmp_path / "out"
+    stored_together = set(SCHEMAS) | {"text_parameters"}
+    moments = [
+        ("a third of a clean run's time in", after(duration / 3), False),
+        ("as its tables are stored", lambda launched: (crashed / "inconcert.duckdb.wal").exists(), True),
+        ("as its first file is written", new_file_in(out), True),
+        ("among its files", lambda launched: len([p for p in out.glob("*.csv") if p.stat().st_mtime >= launched]) >= 4, True),
+    ]
+    for moment, ready, must_happen in moments:
+        killed = run_and_kill_when(ready, "text", "--workspace", crashed, "--out", out)
+        assert killed or not must_happen, f"the run ended before it was killed {moment}"
+        assert_whole_tables(analysis_tables(crashed, "text_"), expected, stored_together)
+    assert_clean_exit(run_cli("text", "--workspace", crashed, "--out", out))
+    assert analysis_tables(crashed, "text_") == expected
+    assert files_content(out) == expected_files
+
+
+def report_content(path: Path) -> str:
+    """The report's text without the moment it was written (which differs run to run)."""
+    document = path.read_text(encoding="utf-8")
+    moment = re.search(r'"generated_at":"([^"]+)"', document).group(1)
+    return document.replace(moment, "GENERATED_AT")
+
+
+def test_killed_report_then_rerun_equals_clean_run(analysed_scenario, tmp_path):
+    """`inconcert report` on a workspace with no analyses runs coordination, signals and
+    text, then writes the page. Killed at several points along the way, then run to the
+    end: the same tables, files and report as a clean run, and no temporary file left."""
+    from conftest import run_cli
+    from inconcert.text.run import SCHEMAS
+
+    _, manifest, _ = analysed_scenario
+    # Same folder name for both workspaces: the report's title names it.
+    clean, crashed = tmp_path / "clean" / "ws", tmp_path / "crashed" / "ws"
+    for workspace in (clean, crashed):
+        for file in manifest.files:
+            assert_clean_exit(ingest(workspace, file.format, file.path))
+    started = time.monotonic()
+    assert_clean_exit(run_cli("report", "--workspace", clean, "--out", clean.parent / "report.html"))
+    duration = time.monotonic() - started
+    prefixes = ("coordination_", "signals_", "text_")
+    expected = {prefix: analysis_tables(clean, prefix) for prefix in prefixes}
+    expected_files = {folder: files_content(clean / folder) for folder in ("coordination", "text")}
+    expected_report = report_content(clean.parent / "report.html")
+    # Coordination and signals each replace all their tables in one transaction; text
+    # stores its own, then the reuse analysis its tables in a second one.
+    together = {"coordination_": set(expected["coordination_"]), "signals_": set(expected["signals_"]),
+                "text_": set(SCHEMAS) | {"text_parameters"}}
+
+    report = crashed.parent / "report.html"
+    moments = [
+        ("a tenth of a clean run's time in", after(duration / 10), False),
+        ("as the coordination files are written", new_file_in(crashed, "coordination*/*"), True),
+        ("half a clean run's time in", after(duration / 2), False),
+        ("as the text files are written", new_file_in(crashed, "text*/*"), True),
+        ("as the page is written", new_file_in(crashed.parent, "report.html*"), True),
+    ]
+    for moment, ready, must_happen in moments:
+        killed = run_and_kill_when(ready, "report", "--workspace", crashed, "--out", report)
+        assert killed or not must_happen, f"the run ended before it was killed {moment}"
+        for prefix in prefixes:
+            assert_whole_tables(analysis_tables(crashed, prefix), expected[prefix], together[prefix])
+        print("DEBUG", moment, killed, {prefix: len(analysis_tables(crashed, prefix)) for prefix in prefixes}, {f: sorted(p.name for p in (crashed / f).glob("*")) for f in ("coordination", "text") if (crashed / f).exists()}, sorted(p.name for p in crashed.parent.iterdir()))
+    assert_clean_exit(run_cli("report", "--workspace", crashed, "--out", report))
+    assert {prefix: analysis_tables(crashed, prefix) for prefix in prefixes} == expected
+    assert {folder: files_content(crashed / folder) for folder in ("coordination", "text")} == expected_files
+    assert sorted(path.name for path in crashed.parent.iterdir()) == ["report.html", "ws"]
+    assert sorted(path.name for path in crashed.iterdir()) == sorted(path.name for path in clean.iterdir())
+    assert report_content(report) == expected_report

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
 from inconcert.errors import UserError
 from inconcert.report.network import has_coordination
 from inconcert.report.tables import row_count
+from inconcert.store.files import folder_interrupted, write_folder_atomically
 from inconcert.store.workspace import Workspace
 
 COORDINATION_FOLDER = "coordination"
@@ -28,25 +30,29 @@ class AnalysesRun:
 
 
 def ensure_analyses(ws: Workspace) -> AnalysesRun:
+    """An analysis with files in the workspace (coordination, text) counts as done only
+    when its folder was written to the end: a run killed between storing its tables and
+    writing its files is run again, so the workspace ends as a clean run leaves it."""
     run = AnalysesRun()
-    if not has_coordination(ws.con) and row_count(ws.con, "actions"):
-        _attempt(ws, run, "coordination", lambda: _coordination(ws))
+    coordination_folder, text_folder = ws.path / COORDINATION_FOLDER, ws.path / TEXT_FOLDER
+    if row_count(ws.con, "actions") and (not has_coordination(ws.con) or folder_interrupted(coordination_folder)):
+        _attempt(ws, run, "coordination", lambda: write_folder_atomically(coordination_folder, lambda tmp: _coordination(ws, tmp)))
     run_signals = _optional("inconcert.signals", "run_signals")
     if run_signals and not _has_tables(ws, "signals_") and row_count(ws.con, "accounts"):
         _attempt(ws, run, "signals", lambda: run_signals(ws))
     run_text = _optional("inconcert.text.run", "run_text")
-    if run_text and not _has_tables(ws, "text_") and row_count(ws.con, "articles"):
-        _attempt(ws, run, "text", lambda: run_text(ws, ws.path / TEXT_FOLDER))
+    if run_text and row_count(ws.con, "articles") and (not _has_tables(ws, "text_") or folder_interrupted(text_folder)):
+        _attempt(ws, run, "text", lambda: write_folder_atomically(text_folder, lambda tmp: run_text(ws, tmp)))
     return run
 
 
-def _coordination(ws: Workspace) -> None:
+def _coordination(ws: Workspace, out: Path) -> None:
     from inconcert.coordination.detect import CoordinationParams, detect
     from inconcert.coordination.exports import write_outputs
 
     # What an analyst tries first: every kind of shared object, within a minute.
     detect(ws, CoordinationParams(window=60, kind="any"))
-    write_outputs(ws.con, ws.path / COORDINATION_FOLDER)
+    write_outputs(ws.con, out)
 
 
 def _attempt(ws: Workspace, run: AnalysesRun, name: str, action) -> None:

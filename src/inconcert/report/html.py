@@ -11,7 +11,6 @@ import base64
 import hashlib
 import html
 import json
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from inconcert.errors import UserError
 from inconcert.report.analyses import ensure_analyses
 from inconcert.report.views import report_data
+from inconcert.store.files import write_atomically
 from inconcert.store.workspace import Workspace
 
 ASSET_PACKAGE = "inconcert.report.assets"
@@ -90,10 +90,7 @@ def write_report(ws: Workspace, out: Path) -> ReportSummary:
     analyses = ensure_analyses(ws)
     data = report_data(ws.con, failed=analyses.failed)
     document = render_html(data, f"inconcert report — {ws.path.resolve().name}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    tmp.write_text(document, encoding="utf-8")
-    tmp.replace(out)
+    write_atomically(out, lambda tmp: tmp.write_text(document, encoding="utf-8"))
     network = data.get("network") or {}
     return ReportSummary(
         out, len(document.encode("utf-8")), analyses.ran, analyses.failed,

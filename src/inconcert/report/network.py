@@ -243,7 +243,7 @@ def posts_by_id(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> dict[str
                    any_value(left(p.text, {POST_TEXT_CHARS})), any_value(p.url), any_value(p.platform)
             FROM posts p SEMI JOIN wanted_posts w USING (post_id)
             LEFT JOIN accounts a ON a.platform = p.platform AND a.account_id = p.account_id
-            GROUP BY p.post_id
+            GROUP BY p.post_id ORDER BY p.post_id
             """
         ).fetchall()
     finally:

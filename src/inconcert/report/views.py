@@ -181,7 +181,10 @@ def signals(con: duckdb.DuckDBPyConnection) -> dict:
     present = [name for name in SIGNAL_TABLES if table_exists(con, name)]
     extra = [
         row[0] for row in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'signals\\_%' ESCAPE '\\' ORDER BY 1"
+            # Stored tables only: the scratch tables of a signals run in this same process
+            # (account dates, features) would otherwise make this report differ from the next.
+            "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'signals\\_%' ESCAPE '\\' "
+            "AND table_type = 'BASE TABLE' ORDER BY 1"
         ).fetchall() if row[0] not in present
     ]
     tables = {name: _table_rows(con, name, limit=200) for name in [*present, *extra]}

@@ -15,6 +15,7 @@ Parquet and JSON exports keep every value exactly as stored.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -47,6 +48,29 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:
     write(tmp)
     tmp.replace(path)
     return path
+
+
+def write_folder_atomically(folder: Path, write: Callable[[Path], object]) -> Path:
+    """Call `write` on an empty temporary folder beside `folder`, then put it in place of
+    `folder`. The temporary folder is made before anything else, so whatever stops the
+    process on the way leaves it behind: `folder_interrupted` then says so, and the
+    next run writes the folder again."""
+    folder = Path(folder)
+    partial, previous = _temporary(folder), folder.with_name(folder.name + ".old")
+    for leftover in (partial, previous):
+        shutil.rmtree(leftover, ignore_errors=True)
+    partial.mkdir(parents=True)
+    write(partial)
+    if folder.exists():
+        folder.rename(previous)
+    partial.rename(folder)
+    shutil.rmtree(previous, ignore_errors=True)
+    return folder
+
+
+def folder_interrupted(folder: Path) -> bool:
+    """Whether a `write_folder_atomically` of `folder` started and did not finish."""
+    return _temporary(Path(folder)).exists()
 
 
 def neutralised(con, query: str) -> str:

@@ -3,18 +3,23 @@ script), and JSON endpoints over the workspace that the page and notebooks call.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import gzip
 import html
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import duckdb
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from inconcert import __version__
 from inconcert.report import network as network_views
@@ -29,6 +34,8 @@ STATIC_FILES = {SCRIPT_FILE: "text/javascript; charset=utf-8", STYLE_FILE: "text
 MAX_SEARCH_RESULTS = 500
 MAX_EVIDENCE_PAIRS = 2000
 SNIPPET_CHARS = 240
+COMPRESS_FROM_BYTES = 2048
+JSON = "application/json"
 
 Since = Annotated[dt.datetime | None, Query(description="Only co-shares at or after this time (ISO 8601, UTC).")]
 Until = Annotated[dt.datetime | None, Query(description="Only co-shares before this time (ISO 8601, UTC).")]
@@ -36,19 +43,6 @@ Kind = Annotated[str | None, Query(max_length=40, description="Only co-shares of
 MinWeight = Annotated[float, Query(ge=0, le=1e12, description="Only edges with at least this weight.")]
 Cluster = Annotated[int | None, Query(ge=0, description="Only edges inside this cluster.")]
 MaxEdges = Annotated[int, Query(ge=1, le=network_views.MAX_VIEW_EDGES, description="At most this many edges, strongest first.")]
-
-
-def _cursor(request: Request) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Each request reads through its own cursor of the one read-only connection."""
-    con = request.app.state.workspace.con.cursor()
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        yield con
-    finally:
-        con.close()
-
-
-Con = Annotated[duckdb.DuckDBPyConnection, Depends(_cursor)]
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -62,33 +56,130 @@ def _filter(since, until, kind, min_weight, cluster, max_edges=network_views.MAX
                       cluster=cluster, max_edges=max_edges)
 
 
-class AnswerCache:
-    """Recent answers by their parameters. `serve` opens the workspace read-only, so a
-    view's answer depends on nothing else; repeated requests (every browser opening the
-    page, a notebook polling) are then served without touching the database."""
+@dataclass(frozen=True)
+class Encoded:
+    """A reply body as sent, and gzipped once as well when that saves much: the page's
+    data is over a megabyte of JSON that compresses to a seventh, which matters to a
+    browser across a network and spares both ends most of the copying on loopback."""
 
-    def __init__(self, size: int = 64):
+    plain: bytes
+    media_type: str
+    gzipped: bytes | None = None
+
+    @classmethod
+    def of(cls, body: bytes, media_type: str) -> "Encoded":
+        if len(body) < COMPRESS_FROM_BYTES:
+            return cls(body, media_type)
+        return cls(body, media_type, gzip.compress(body, compresslevel=6, mtime=0))
+
+    def response(self, request: Request, headers: dict[str, str] | None = None) -> Response:
+        headers = dict(headers or {})
+        if self.gzipped is None:
+            return Response(self.plain, media_type=self.media_type, headers=headers)
+        headers["Vary"] = "Accept-Encoding"
+        if accepts_gzip(request.headers.get("accept-encoding", "")):
+            headers["Content-Encoding"] = "gzip"
+            return Response(self.gzipped, media_type=self.media_type, headers=headers)
+        return Response(self.plain, media_type=self.media_type, headers=headers)
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """Whether an Accept-Encoding header allows gzip: listed (or `*`) with a weight above 0."""
+    weights = {}
+    for offer in accept_encoding.lower().split(","):
+        coding, _, parameter = offer.partition(";")
+        name, _, value = parameter.strip().partition("=")
+        try:
+            weights[coding.strip()] = float(value) if name.strip() == "q" else 1.0
+        except ValueError:
+            weights[coding.strip()] = 0.0
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
+
+
+class AnswerCache:
+    """Recent answers by their parameters, encoded once and kept as bytes. `serve` opens
+    the workspace read-only, so a view's answer depends on nothing else; repeated
+    requests (every browser opening the page, a notebook polling) are then answered on
+    the event loop without a thread hop or a database cursor. Only a miss reads the
+    workspace, in a worker thread, and one computation per key runs at a time: fifty
+    clients asking for the same cold view wait for one query, not fifty."""
+
+    def __init__(self, workspace: Workspace, size: int = 64):
+        self._workspace = workspace
         self._size = size
-        self._answers: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._answers: OrderedDict[Hashable, Encoded] = OrderedDict()
+        self._computing: dict[Hashable, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Response:
-        """The answer as a JSON response, encoded once and kept as bytes."""
+    async def respond(self, request: Request, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], Any]) -> Response:
+        return (await self.prepare(key, compute)).response(request)
+
+    async def prepare(self, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], Any]) -> Encoded:
+        answer = self._cached(key)
+        if answer is None:
+            answer = await run_in_threadpool(self._compute, key, compute)
+        return answer
+
+    def _cached(self, key: Hashable) -> Encoded | None:
         with self._lock:
-            if key in self._answers:
+            answer = self._answers.get(key)
+            if answer is not None:
                 self._answers.move_to_end(key)
-                return Response(self._answers[key], media_type="application/json")
-        answer = json.dumps(jsonable_encoder(compute()), ensure_ascii=False, allow_nan=False).encode("utf-8")
+            return answer
+
+    def _compute(self, key: Hashable, compute: Callable[[duckdb.DuckDBPyConnection], Any]) -> Encoded:
         with self._lock:
-            self._answers[key] = answer
-            while len(self._answers) > self._size:
-                self._answers.popitem(last=False)
-        return Response(answer, media_type="application/json")
+            one_at_a_time = self._computing.setdefault(key, threading.Lock())
+        try:
+            with one_at_a_time:
+                answer = self._cached(key)
+                if answer is None:
+                    with reading(self._workspace) as con:
+                        body = json.dumps(jsonable_encoder(compute(con)), ensure_ascii=False, allow_nan=False).encode("utf-8")
+                    answer = Encoded.of(body, JSON)
+                    with self._lock:
+                        self._answers[key] = answer
+                        while len(self._answers) > self._size:
+                            self._answers.popitem(last=False)
+            return answer
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+
+
+@contextmanager
+def reading(workspace: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor of the one read-only connection, for one computation in one thread."""
+    con = workspace.con.cursor()
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        yield con
+    finally:
+        con.close()
 
 
 def create_app(workspace: Workspace, token: str | None = None, loopback_only: bool = True) -> FastAPI:
-    """`workspace` should be opened read-only; each request reads through its own cursor."""
+    """`workspace` should be opened read-only: answers are cached on that premise, and
+    each computation reads through its own cursor."""
+    answers = AnswerCache(workspace)
+    page_view = _filter(None, None, None, 0, None)
+
+    def page_data(chosen: EdgeFilter) -> tuple[Hashable, Callable[[duckdb.DuckDBPyConnection], Any]]:
+        return ("report", chosen), lambda con: views.report_data(con, chosen, inline_evidence=False)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Every browser first asks for the page's data, the one slow view (all views at
+        # once): compute it in the background from the start, so the first visitor does
+        # not wait and a crowd arriving together waits for one computation. Shutdown
+        # lets it finish, as the workspace closes after; should it fail, the request
+        # that asks for it computes it again and reports the error.
+        warming = asyncio.create_task(answers.prepare(*page_data(page_view)))
+        yield
+        await asyncio.gather(warming, return_exceptions=True)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="inconcert",
         version=__version__,
         description="The views of an inconcert workspace as JSON: overview, coordination network and evidence, "
@@ -96,11 +187,12 @@ def create_app(workspace: Workspace, token: str | None = None, loopback_only: bo
         docs_url=None, redoc_url=None,  # their pages load scripts from a CDN; the schema is at /openapi.json
     )
 
-    app.state.workspace = workspace
-    answers = AnswerCache()
+    # Read once: the workspace cannot change while `serve` holds it read-only.
+    coordinated = network_views.has_coordination(workspace.con)
+    static_files = {name: Encoded.of(asset(name).encode("utf-8"), media_type) for name, media_type in STATIC_FILES.items()}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def page() -> HTMLResponse:
+    async def page() -> HTMLResponse:
         title = html.escape(f"inconcert — {workspace.path.resolve().name}")
         return HTMLResponse(
             "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -113,65 +205,67 @@ def create_app(workspace: Workspace, token: str | None = None, loopback_only: bo
         )
 
     @app.get("/favicon.ico", include_in_schema=False)
-    def favicon() -> Response:
+    async def favicon() -> Response:
         return Response(status_code=204)
 
     @app.get("/static/{name}", include_in_schema=False)
-    def static(name: str) -> Response:
+    async def static(request: Request, name: str) -> Response:
         # A fixed list, looked up by exact name: no path ever reaches the file system.
-        if name not in STATIC_FILES:
+        if name not in static_files:
             raise HTTPException(404, "not found")
-        return Response(asset(name), media_type=STATIC_FILES[name], headers={"Cache-Control": "no-cache"})
+        return static_files[name].response(request, {"Cache-Control": "no-cache"})
+
+    def require_coordination() -> None:
+        if not coordinated:
+            raise HTTPException(404, "no coordination analysis in this workspace")
 
     @app.get("/api/report", summary="Every view at once (what the page loads), evidence fetched per edge")
-    def report(con: Con, since: Since = None, until: Until = None, kind: Kind = None, min_weight: MinWeight = 0,
-               cluster: Cluster = None, max_edges: MaxEdges = network_views.MAX_VIEW_EDGES) -> dict[str, Any]:
-        chosen = _filter(since, until, kind, min_weight, cluster, max_edges)
-        return answers.get(("report", chosen), lambda: views.report_data(con, chosen, inline_evidence=False))
+    async def report(request: Request, since: Since = None, until: Until = None, kind: Kind = None, min_weight: MinWeight = 0,
+                     cluster: Cluster = None, max_edges: MaxEdges = network_views.MAX_VIEW_EDGES) -> dict[str, Any]:
+        return await answers.respond(request, *page_data(_filter(since, until, kind, min_weight, cluster, max_edges)))
 
     @app.get("/api/overview", summary="Sources, counts, time span and which analyses have results")
-    def overview(con: Con) -> dict[str, Any]:
-        return answers.get(("overview",), lambda: views.overview(con))
+    async def overview(request: Request) -> dict[str, Any]:
+        return await answers.respond(request, ("overview",), views.overview)
 
     @app.get("/api/network", summary="The coordination network under the filters, as columns (edges index nodes)")
-    def network(con: Con, since: Since = None, until: Until = None, kind: Kind = None, min_weight: MinWeight = 0,
-                cluster: Cluster = None, max_edges: MaxEdges = network_views.MAX_VIEW_EDGES) -> dict[str, Any]:
-        if not network_views.has_coordination(con):
-            raise HTTPException(404, "no coordination analysis in this workspace")
+    async def network(request: Request, since: Since = None, until: Until = None, kind: Kind = None, min_weight: MinWeight = 0,
+                      cluster: Cluster = None, max_edges: MaxEdges = network_views.MAX_VIEW_EDGES) -> dict[str, Any]:
+        require_coordination()
         chosen = _filter(since, until, kind, min_weight, cluster, max_edges)
-        return answers.get(("network", chosen), lambda: network_views.network_view(con, chosen))
+        return await answers.respond(request, ("network", chosen), lambda con: network_views.network_view(con, chosen))
 
     @app.get("/api/evidence", summary="The co-share pairs behind one edge, tightest first, with the posts")
-    def evidence(con: Con, a: Annotated[str, Query(max_length=512)], b: Annotated[str, Query(max_length=512)],
-                 since: Since = None, until: Until = None, kind: Kind = None,
-                 limit: Annotated[int, Query(ge=1, le=MAX_EVIDENCE_PAIRS)] = 200) -> dict[str, Any]:
-        if not network_views.has_coordination(con):
-            raise HTTPException(404, "no coordination analysis in this workspace")
+    async def evidence(request: Request, a: Annotated[str, Query(max_length=512)], b: Annotated[str, Query(max_length=512)],
+                       since: Since = None, until: Until = None, kind: Kind = None,
+                       limit: Annotated[int, Query(ge=1, le=MAX_EVIDENCE_PAIRS)] = 200) -> dict[str, Any]:
+        require_coordination()
         chosen = _filter(since, until, kind, 0, None)
-        return answers.get(("evidence", a, b, chosen, limit), lambda: network_views.edge_evidence(con, a, b, chosen, limit))
+        return await answers.respond(request, ("evidence", a, b, chosen, limit),
+                                     lambda con: network_views.edge_evidence(con, a, b, chosen, limit))
 
     @app.get("/api/clusters", summary="Cluster cards, flagged first")
-    def clusters(con: Con, limit: Annotated[int, Query(ge=1, le=5000)] = 60) -> list[dict[str, Any]]:
-        if not network_views.has_coordination(con):
+    async def clusters(request: Request, limit: Annotated[int, Query(ge=1, le=5000)] = 60) -> list[dict[str, Any]]:
+        if not coordinated:
             return []
-        return answers.get(("clusters", limit), lambda: network_views.cluster_cards(con, limit))
+        return await answers.respond(request, ("clusters", limit), lambda con: network_views.cluster_cards(con, limit))
 
     @app.get("/api/timelines", summary="Activity, account creation and hashtag/link/domain floods")
-    def timelines(con: Con) -> dict[str, Any]:
-        return answers.get(("timelines",), lambda: views.timelines(con))
+    async def timelines(request: Request) -> dict[str, Any]:
+        return await answers.respond(request, ("timelines",), views.timelines)
 
     @app.get("/api/signals", summary="The signals_* tables (creation bursts, bot scores, …)")
-    def signals(con: Con) -> dict[str, Any]:
-        return answers.get(("signals",), lambda: views.signals(con))
+    async def signals(request: Request) -> dict[str, Any]:
+        return await answers.respond(request, ("signals",), views.signals)
 
     @app.get("/api/narratives", summary="The text_* tables and the articles they point into")
-    def narratives(con: Con) -> dict[str, Any]:
-        return answers.get(("narratives",), lambda: views.narratives(con))
+    async def narratives(request: Request) -> dict[str, Any]:
+        return await answers.respond(request, ("narratives",), views.narratives)
 
     @app.get("/api/search", summary="Full-text search (case-insensitive substring) over posts and articles")
-    def search(con: Con, q: Annotated[str, Query(min_length=2, max_length=200)],
-               limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_RESULTS)] = 100) -> dict[str, Any]:
-        return answers.get(("search", q, limit), lambda: search_text(con, q, limit))
+    async def search(request: Request, q: Annotated[str, Query(min_length=2, max_length=200)],
+                     limit: Annotated[int, Query(ge=1, le=MAX_SEARCH_RESULTS)] = 100) -> dict[str, Any]:
+        return await answers.respond(request, ("search", q, limit), lambda con: search_text(con, q, limit))
 
     return app
 
