@@ -74,3 +74,14 @@ def test_bad_memory_limit_is_exit_2(tmp_path, monkeypatch):
     run = ingest(tmp_path / "ws", "actions", DATA / "actions" / "actions.parquet")
     assert_clean_exit(run, 2)
     assert "INCONCERT_MEMORY_LIMIT" in run.stderr
+
+
+def test_scratch_left_by_a_killed_command_is_cleared_by_the_next_writer(tmp_path):
+    with Workspace.open(tmp_path / "ws"):
+        pass
+    leftover = tmp_path / "ws" / ".tmp" / "reuse-bands-12345.parquet"
+    leftover.write_bytes(b"half a file")
+    with Workspace.open(tmp_path / "ws", read_only=True):
+        assert leftover.exists()  # a reader leaves the scratch folder alone
+    with Workspace.open(tmp_path / "ws"):
+        assert (tmp_path / "ws" / ".tmp").is_dir() and not leftover.exists()

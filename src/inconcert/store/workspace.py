@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,9 @@ class Workspace:
         con = _connect(database, read_only)
         tmp = path / ".tmp"
         if not read_only:
+            # Holding the write lock, no other command uses the workspace: whatever is in
+            # its scratch folder was left by a command that was killed.
+            shutil.rmtree(tmp, ignore_errors=True)
             tmp.mkdir(exist_ok=True)
         con.execute("SET TimeZone = 'UTC'")
         con.execute("SET enable_progress_bar = false")
