@@ -87,16 +87,24 @@ class PairingPlan:
         (every pair the bucketed join would look at, each once)."""
         if not self.max_object_pairs:
             return "SELECT kind, object_id, CAST(0 AS BIGINT) AS candidate_pairs FROM shares WHERE FALSE"
+        # Only an object with more shares than √(2·limit) can make that many pairs at all:
+        # the buckets are counted for those few, not for every object.
+        heavy = f"""
+            SELECT kind, object_id FROM active_shares WHERE NOT own_object
+            GROUP BY kind, object_id HAVING count(*) * (count(*) - 1) / 2 > {self.max_object_pairs}
+        """
         per_bucket = f"""
-            SELECT kind, object_id, CAST(floor(t / {bucket}) AS BIGINT) AS bucket, count(*) AS n
-            FROM active_shares WHERE NOT own_object GROUP BY kind, object_id, CAST(floor(t / {bucket}) AS BIGINT)
+            SELECT s.kind, s.object_id, CAST(floor(s.t / {bucket}) AS BIGINT) AS bucket, count(*) AS n
+            FROM active_shares s JOIN heavy h ON h.kind = s.kind AND h.object_id = s.object_id
+            WHERE NOT s.own_object
+            GROUP BY s.kind, s.object_id, CAST(floor(s.t / {bucket}) AS BIGINT)
         """
         pairs = "x.n * (x.n - 1) / 2 + x.n * coalesce(y.n, 0)"
         return f"""
+            WITH heavy AS ({heavy}), per_bucket AS ({per_bucket})
             SELECT x.kind, x.object_id, CAST(sum({pairs}) AS BIGINT) AS candidate_pairs
-            FROM ({per_bucket}) AS x
-            LEFT JOIN ({per_bucket}) AS y
-              ON y.kind = x.kind AND y.object_id = x.object_id AND y.bucket = x.bucket + 1
+            FROM per_bucket x
+            LEFT JOIN per_bucket y ON y.kind = x.kind AND y.object_id = x.object_id AND y.bucket = x.bucket + 1
             GROUP BY x.kind, x.object_id
             HAVING sum({pairs}) > {self.max_object_pairs}
         """
