@@ -16,7 +16,7 @@ from conftest import assert_clean_exit, ingest, needs_shared_data
 from inconcert.errors import UserError
 from inconcert.simulate.scenario import write_scenario
 from inconcert.store.workspace import Workspace
-from inconcert.text.reuse import find_reuse, run_reuse, write_reuse_csv, write_reuse_outlets_csv
+from inconcert.text.reuse import ReuseParams, find_reuse, run_reuse, write_reuse_csv, write_reuse_outlets_csv
 from inconcert.text.reuse.posts import create_near_text_shares
 
 CONTRACT_COLUMNS = ["doc_a", "start_a", "end_a", "doc_b", "start_b", "end_b", "similarity", "cluster_id"]
@@ -159,6 +159,12 @@ def test_reuse_results_are_the_same_on_every_run(scenario, reuse_rows, tmp_path)
 def test_no_articles_is_a_user_error(tmp_path):
     with Workspace.open(tmp_path / "empty") as ws, pytest.raises(UserError, match="no articles"):
         find_reuse(ws)
+
+
+def test_min_shared_keys_below_one_is_a_user_error(scenario):
+    workspace, _ = scenario
+    with Workspace.open(workspace) as ws, pytest.raises(UserError, match="min_shared_keys 0"):
+        find_reuse(ws, ReuseParams(min_shared_keys=0))
 
 
 def _near_text(workspace, **options) -> dict[str, str]:

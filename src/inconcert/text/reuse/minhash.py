@@ -52,22 +52,6 @@ def grouped_signatures(shingles: np.ndarray, group_starts: np.ndarray, hash_seed
     return out
 
 
-def window_signatures(shingles: np.ndarray, window: int, stride: int, hash_seeds: np.ndarray) -> np.ndarray:
-    """Signatures of overlapping windows of `window` shingles every `stride` shingles
-    (window a multiple of stride): minima of blocks of `stride`, then minima of
-    `window // stride` neighbouring blocks. A text shorter than a window is one window."""
-    blocks_per_window = window // stride
-    block_starts = np.arange(0, len(shingles), stride)
-    blocks = grouped_signatures(shingles, block_starts, hash_seeds)
-    if len(blocks) <= blocks_per_window:
-        return blocks.min(axis=0, keepdims=True)
-    count = len(blocks) - blocks_per_window + 1
-    windows = blocks[:count].copy()
-    for offset in range(1, blocks_per_window):
-        np.minimum(windows, blocks[offset : offset + count], out=windows)
-    return windows
-
-
 def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """(n, bands) keys, each a hash of one band's `rows` signature values."""
     n = len(signatures)
