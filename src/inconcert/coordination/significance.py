@@ -37,6 +37,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import gammainc
 
+from inconcert.store.tables import exact_sum
+
 ALPHA = 0.01
 MIN_EPISODES = 3
 EPISODE_SECONDS = 86_400
@@ -109,7 +111,7 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
         -- of popularity × timing. λ then needs one lookup per edge, not a pass over the
         -- account's objects for every partner.
         exposure AS (
-            SELECT ao.account_id, b.mu_bin, {_exact_sum(EXPOSURE_TERM)} AS exposure
+            SELECT ao.account_id, b.mu_bin, {exact_sum(EXPOSURE_TERM)} AS exposure
             FROM account_objects ao JOIN needed b USING (account_id) JOIN object_rates r USING (kind, object_id, episode)
             GROUP BY ao.account_id, b.mu_bin
         ),
@@ -143,13 +145,6 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
 # it, times the chance that one of its share pairs with a partner falls within the window.
 # A partner with k object-episodes then meets it by chance k · exposure / M times.
 EXPOSURE_TERM = "r.n_o * (1 - pow(1 - r.s_o, ao.m * b.mu_bin))"
-_SCALE = 10**12
-
-
-def _exact_sum(term: str) -> str:
-    """A sum of non-negative terms that does not depend on the order a parallel engine adds
-    them in (fixed point at 1e-12), so a re-run gives the very same workspace."""
-    return f"CAST(sum(CAST(round(({term}) * {_SCALE}) AS HUGEINT)) AS DOUBLE) / {_SCALE}"
 
 
 def poisson_upper_tail(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:

@@ -24,6 +24,8 @@ import numpy as np
 import pyarrow as pa
 from scipy import stats
 
+from inconcert.store.tables import exact_sum
+
 
 @dataclass(frozen=True)
 class SyncRules:
@@ -69,11 +71,11 @@ def sync_pairs(con, rules: SyncRules) -> pa.Table:
             SELECT account_id, bin, n * ln({n_accounts} / n_accounts) AS weight FROM sync_active
         ),
         norms AS (
-            SELECT account_id, sqrt(sum(weight * weight)) AS norm, count(*) AS k FROM weighted GROUP BY account_id
+            SELECT account_id, sqrt({exact_sum('weight * weight')}) AS norm, count(*) AS k FROM weighted GROUP BY account_id
         ),
         pairs AS (
             SELECT x.account_id AS account_a, y.account_id AS account_b, count(*) AS shared_bins,
-                   sum(x.weight * y.weight) AS dot
+                   {exact_sum('x.weight * y.weight')} AS dot
             FROM weighted x JOIN weighted y ON x.bin = y.bin AND x.account_id < y.account_id
             GROUP BY ALL
         )

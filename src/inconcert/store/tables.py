@@ -26,6 +26,17 @@ def settle_floats(con, table: str, digits: int = SIGNIFICANT_DIGITS) -> None:
         con.execute(f'CREATE OR REPLACE TABLE "{table}" AS SELECT * REPLACE ({", ".join(replaced)}) FROM "{table}"')
 
 
+_FIXED_POINT = 10**12
+
+
+def exact_sum(term: str) -> str:
+    """SQL for a sum that does not depend on the order a parallel engine adds in: each term
+    is rounded to a fixed point of 1e-12 and added as a 128-bit integer, so a re-run gives
+    the very same value (rounding the float sum afterwards still differs when it falls
+    on a rounding boundary)."""
+    return f"CAST(sum(CAST(round(({term}) * {_FIXED_POINT}) AS HUGEINT)) AS DOUBLE) / {_FIXED_POINT}"
+
+
 def table_exists(con, name: str) -> bool:
     """Whether the workspace holds a table of this name (an analysis has been run)."""
     return bool(
