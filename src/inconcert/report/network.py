@@ -260,12 +260,13 @@ def account_profiles(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     rows = records(
         con.execute(
             f"""
-            SELECT n.account_id, any_value(a.platform) AS platform, any_value(a.handle) AS handle,
-                   any_value(a.display_name) AS display_name, min(a.created_at) AS created_at,
-                   any_value(a.followers) AS followers, any_value(a.description) AS description,
-                   any_value(a.url) AS url {signal_columns[0]}
+            SELECT n.account_id, min(a.platform) AS platform, min(a.handle) AS handle,
+                   min(a.display_name) AS display_name, min(a.created_at) AS created_at,
+                   min(a.followers) AS followers, min(a.description) AS description,
+                   min(a.url) AS url {signal_columns[0]}
             FROM view_nodes n LEFT JOIN accounts a USING (account_id) {signal_columns[1]}
             GROUP BY n.account_id
+            ORDER BY n.account_id
             """
         )
     )
@@ -280,7 +281,8 @@ def _bot_score_join(con) -> tuple[str, str]:
     picked = [c for c in ("bot_score", "in_creation_burst") if c in columns]
     if not picked or "account_id" not in columns:
         return "", ""
-    select = "".join(f", any_value(s.{c}) AS {c}" for c in picked)
+    # min, not any_value: the same page on every run (a report re-run after a kill included)
+    select = "".join(f", min(s.{c}) AS {c}" for c in picked)
     return select, "LEFT JOIN signals_accounts s USING (account_id)"
 
 
