@@ -198,3 +198,37 @@ def test_signals_volume_series_counted_on_spark_equal_duckdb(spark, scenario_wor
             tables[name] = {"signals_volume_bursts": ([c[0] for c in cursor.description], cursor.fetchall())}
     assert tables["duckdb"]["signals_volume_bursts"][1], "the scenario has hashtag bursts"
     assert_same(tables["duckdb"], tables["spark"])
+
+
+class RecordingSparkEngine(SparkEngine):
+    """The Spark engine, noting which steps it ran: proves the band join went to Spark."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.steps_run: list[str] = []
+
+    def run(self, con, inputs, steps, outputs):
+        self.steps_run += [step.name for step in steps]
+        super().run(con, inputs, steps, outputs)
+
+
+def test_reuse_and_near_text_band_joins_on_spark_equal_duckdb(spark, scenario_workspace):
+    """The MinHash band joins (articles' passage windows, posts' near-duplicates) run on
+    Spark and give DuckDB's reused passages and near-text groups."""
+    from inconcert.text.reuse import find_reuse
+    from inconcert.text.reuse.posts import create_near_text_shares
+
+    found = {}
+    for name in ("duckdb", "spark"):
+        engine = RecordingSparkEngine(spark, staging=str(scenario_workspace.parent / "spark-staging")) if name == "spark" else None
+        with Workspace.open(scenario_workspace) as ws:
+            find_reuse(ws, engine=engine)
+            create_near_text_shares(ws.con, table="near_text_check", engine=engine)
+            found[name] = {
+                table: ws.con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+                for table in ("text_reuse", "text_reuse_outlets", "near_text_check")
+            }
+        if engine is not None:
+            assert engine.steps_run == ["reuse_candidates", "near_text_candidates"]
+    assert found["duckdb"]["text_reuse"] and found["duckdb"]["near_text_check"], "the scenario plants both"
+    assert found["spark"] == found["duckdb"]

@@ -368,15 +368,22 @@ def signals(
 def text(
     out: Path = typer.Option(..., "--out", "-o", help="Folder for quantities.csv, attributions.csv, labels.csv, relations.csv, techniques.csv, disagreements.csv, reuse.csv.", show_default=False),
     processes: int = typer.Option(0, "--processes", help="Worker processes for the per-article analyses; 0: one per CPU core."),
+    engine: str = typer.Option("duckdb", "--engine", help="Where the reuse band join runs: duckdb (default) or spark."),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master", envvar="INCONCERT_SPARK_MASTER", help="Spark master URL for --engine spark."),
     workspace: Path = WorkspaceOption,
     quiet: bool = QuietOption,
 ) -> None:
+    from inconcert.engines import open_engine
     from inconcert.text.run import TextParams, run_text
 
     params = TextParams(n_process=processes)
     params.validate()
-    with Workspace.open(workspace) as ws:
-        summary = run_text(ws, out, params)
+    runner = open_engine(engine, workspace_path=workspace, spark_master=spark_master)
+    try:
+        with Workspace.open(workspace) as ws:
+            summary = run_text(ws, out, params, engine=runner)
+    finally:
+        runner.close()
     if not quiet:
         for doc_id, note in summary.unsupported:
             stderr.print(f"{doc_id}: {note}", markup=False, highlight=False, soft_wrap=True)

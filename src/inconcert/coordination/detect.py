@@ -98,7 +98,7 @@ def detect(workspace: Workspace, params: CoordinationParams, engine: Engine | No
     kinds = _layers(con, params.kind)
     con.execute("BEGIN TRANSACTION")
     try:
-        kinds = _near_text_layer(con, kinds, params)
+        kinds = _near_text_layer(con, kinds, params, engine)
         con.execute(f"CREATE OR REPLACE TEMP VIEW share_rows AS {_shares_sql(params.kind, kinds)}")
         codes = choose_codes(con, "share_rows")
         con.execute(f"CREATE OR REPLACE TEMP TABLE shares AS {codes.coded_shares_sql('share_rows')}")
@@ -140,13 +140,13 @@ def _layers(con, kind: str) -> list[str]:
     return [kind]
 
 
-def _near_text_layer(con, kinds: list[str], params: CoordinationParams) -> list[str]:
-    """Build the near-duplicate groups (table `near_text_shares`) when the near-text layer
-    is asked for; with `--kind any` a collection without near-duplicates simply has no
-    such layer."""
+def _near_text_layer(con, kinds: list[str], params: CoordinationParams, engine: Engine | None) -> list[str]:
+    """Build the near-duplicate groups (table `near_text_shares`, their band join on
+    `engine`) when the near-text layer is asked for; with `--kind any` a collection
+    without near-duplicates simply has no such layer."""
     if NEAR_TEXT not in kinds:
         return kinds
-    if create_near_text_shares(con, threshold=params.near_text_threshold, table="near_text_shares") > 0:
+    if create_near_text_shares(con, threshold=params.near_text_threshold, table="near_text_shares", engine=engine) > 0:
         return kinds
     if params.kind == NEAR_TEXT:
         raise UserError(

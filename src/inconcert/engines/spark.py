@@ -170,7 +170,8 @@ class SparkEngine:
         local = _local_path(uri)
         if local is not None:
             local.mkdir(parents=True, exist_ok=True)
-            con.execute(f"COPY {table} TO '{_sql_string(str(local / 'part-0.parquet'))}' (FORMAT parquet)")
+            # A SELECT, not the bare name: an input may be an Arrow table registered on `con`.
+            con.execute(f"COPY (SELECT * FROM {table}) TO '{_sql_string(str(local / 'part-0.parquet'))}' (FORMAT parquet)")
             frame = self.session.read.parquet(local.as_uri())
         else:
             self.session.createDataFrame(con.execute(f"SELECT * FROM {table}").arrow()).write.mode("overwrite").parquet(uri)

@@ -128,9 +128,11 @@ class _Findings:
     paragraphs: list = field(default_factory=list)  # (start, end)
 
 
-def run_text(workspace: Workspace, out_dir: Path | None = None, params: TextParams | None = None) -> TextSummary:
+def run_text(workspace: Workspace, out_dir: Path | None = None, params: TextParams | None = None,
+             engine=None) -> TextSummary:
     """Run every text analysis on the workspace's articles, keep the results as `text_*`
-    tables and, when `out_dir` is given, write the CONTRACT §4 files there."""
+    tables and, when `out_dir` is given, write the CONTRACT §4 files there. `engine`
+    (inconcert.engines) runs the reuse band join; DuckDB when None."""
     params = params or TextParams()
     params.validate()
     started = time.perf_counter()
@@ -166,7 +168,7 @@ def run_text(workspace: Workspace, out_dir: Path | None = None, params: TextPara
     clock.lap("store")
     summary.counts = {name: len(rows) for name, rows in tables.items()}
     if params.reuse:
-        summary.reuse_note = _reuse(workspace, out_dir)
+        summary.reuse_note = _reuse(workspace, out_dir, engine)
         clock.lap("reuse")
     if out_dir is not None:
         write_files(workspace, out_dir, reuse_written=params.reuse)
@@ -348,11 +350,11 @@ def _techniques(texts: list[tuple[str, str]]) -> tuple[list[dict], str]:
     return rows, ""
 
 
-def _reuse(workspace: Workspace, out_dir: Path | None) -> str:
+def _reuse(workspace: Workspace, out_dir: Path | None, engine=None) -> str:
     """Reused passages from the reuse package, which keeps `text_reuse` itself."""
     from inconcert.text.reuse import run_reuse
 
-    summary = run_reuse(workspace, out_dir)
+    summary = run_reuse(workspace, out_dir, engine=engine)
     return str(summary)
 
 

@@ -27,6 +27,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from inconcert.engines import Engine, Step
+from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import UserError
 from inconcert.store.workspace import Workspace
 from inconcert.text.reuse.align import AlignParams, align_pair, char_span, shingle_positions
@@ -109,8 +111,9 @@ class _Document:
 
 
 def find_reuse(workspace: Workspace, params: ReuseParams | None = None,
-               progress: ProgressCallback | None = None) -> ReuseSummary:
-    """Find reused passages between the workspace's articles and store them (module doc)."""
+               progress: ProgressCallback | None = None, engine: Engine | None = None) -> ReuseSummary:
+    """Find reused passages between the workspace's articles and store them (module doc).
+    `engine` runs the band join (DuckDB on the workspace when None)."""
     params = params or ReuseParams()
     params.validate()
     con = workspace.con
@@ -127,11 +130,13 @@ def find_reuse(workspace: Workspace, params: ReuseParams | None = None,
     band_file = workspace.path / ".tmp" / f"reuse-bands-{os.getpid()}.parquet"
     try:
         boilerplate = _write_band_rows(con, params, frequencies, thresholds, total, band_file, progress)
-        band_rows = f"read_parquet('{_sql_string(str(band_file))}')"
-        candidates = con.execute(
-            f"SELECT item_a, item_b FROM ({window_pairs_sql(band_rows, params.max_bucket)}) "
-            "WHERE shared_keys >= ? ORDER BY item_a, item_b", [params.min_shared_keys]
-        ).fetchall()
+        con.execute(f"CREATE OR REPLACE TEMP VIEW reuse_band_rows AS SELECT * FROM read_parquet('{_sql_string(str(band_file))}')")
+        candidates_sql = (f"SELECT item_a, item_b FROM ({window_pairs_sql('reuse_band_rows', params.max_bucket)}) "
+                          f"WHERE shared_keys >= {int(params.min_shared_keys)}")
+        (engine or DuckDBEngine()).run(con, ["reuse_band_rows"], [Step("reuse_candidates", candidates_sql)], ["reuse_candidates"])
+        candidates = con.execute("SELECT item_a, item_b FROM reuse_candidates ORDER BY item_a, item_b").fetchall()
+        con.execute("DROP TABLE reuse_candidates")
+        con.execute("DROP VIEW reuse_band_rows")
     finally:
         band_file.unlink(missing_ok=True)
     boilerplate_rows = _boilerplate_rows(con, boilerplate, hasher)

@@ -29,6 +29,8 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from inconcert.engines import Engine, Step
+from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import UserError
 from inconcert.normalize import normalize_text
 from inconcert.text.reuse.banding import bucket_pairs_sql
@@ -56,17 +58,17 @@ _URL_OR_MENTION = r"(?i:https?://|www\.)\S+|(^|[^\pL\pN_])@[\pL\pN_.\-]+"
 
 
 def create_near_text_shares(con, threshold: float = DEFAULT_THRESHOLD, table: str = "near_text_shares",
-                            min_words: int = DEFAULT_MIN_WORDS) -> int:
+                            min_words: int = DEFAULT_MIN_WORDS, engine: Engine | None = None) -> int:
     """Build `table(kind, object_id, account_id, content_id, t)` from `posts`: one row per
     post in a near-duplicate group of two or more posts; `t` in epoch microseconds.
-    Returns the number of rows."""
+    `engine` runs the band join (DuckDB on `con` when None). Returns the number of rows."""
     if not 0 < threshold <= 1:
         raise UserError(f"--near-text-threshold {threshold}: must be above 0 and at most 1.")
     if min_words < SHINGLE_WORDS:
         raise UserError(f"near-text min_words {min_words}: must be {SHINGLE_WORDS} or more.")
     posts = _eligible_posts(con)
     items = post_items(posts.column("text"), min_words)
-    groups = near_duplicate_groups(con, items, threshold)
+    groups = near_duplicate_groups(con, items, threshold, engine)
     shares = _shares(posts, items, groups)
     con.register("near_text_rows", shares)
     try:
@@ -213,9 +215,11 @@ def _shingle_sets(bigrams: np.ndarray, word_offsets: np.ndarray, posts: np.ndarr
     return keyed, set_starts
 
 
-def near_duplicate_groups(con, items: PostItems, threshold: float) -> np.ndarray:
+def near_duplicate_groups(con, items: PostItems, threshold: float, engine: Engine | None = None) -> np.ndarray:
     """Each item's group: the smallest item number of its connected component of
-    verified pairs (an item alone is its own group)."""
+    verified pairs (an item alone is its own group). The band join, the one step whose
+    size grows with the collection's duplication, runs on `engine`; the signatures before
+    and the verification after are whole-array numpy work on the driver."""
     if len(items) < 2:
         return np.arange(len(items))
     signatures = grouped_signatures(items.shingles.astype(np.uint32), items.starts[:-1], seeds(BANDS * ROWS))
@@ -223,7 +227,12 @@ def near_duplicate_groups(con, items: PostItems, threshold: float) -> np.ndarray
     del signatures
     con.register("near_text_band_rows", band_rows)
     try:
-        pairs = con.execute(bucket_pairs_sql("near_text_band_rows", MAX_BUCKET)).fetchnumpy()
+        (engine or DuckDBEngine()).run(
+            con, ["near_text_band_rows"], [Step("near_text_candidates", bucket_pairs_sql("near_text_band_rows", MAX_BUCKET))],
+            ["near_text_candidates"],
+        )
+        pairs = con.execute("SELECT item_a, item_b FROM near_text_candidates").fetchnumpy()
+        con.execute("DROP TABLE near_text_candidates")
     finally:
         con.unregister("near_text_band_rows")
     a, b = pairs["item_a"].astype(np.int64), pairs["item_b"].astype(np.int64)
