@@ -389,3 +389,44 @@ def test_the_accused_not_the_accuser_or_a_name_in_passing_is_held_responsible():
     stances = responsibility_stances(document, actors, lambda start, end: "")
     assert {(s.actor, s.position) for s in stances} == {("Valley Dispatch", "responsible"),
                                                        ("Vessa Liberation Front", "responsible")}
+
+
+def test_relations_through_an_apposition_a_stand_in_subject_and_an_aside():
+    document = parse_text(
+        "Marta Venn, the regional commander of the Harbour Guard, arrived late. "
+        "The Kestrel Gazette reported the vote. The newspaper receives money from the Lumen Foundation, its critics said. "
+        "The Coastal Institute, whose studies the ministry cites, is on the payroll of the Pell Energy Company."
+    )
+    found = {(r.subject, r.relation, r.object) for r in extract_relations(document)}
+    assert ("Marta Venn", "works_for", "Harbour Guard") in found
+    assert ("Kestrel Gazette", "funded_by", "Lumen Foundation") in found
+    assert ("Coastal Institute", "paid_by", "Pell Energy Company") in found
+
+
+def test_a_role_names_a_person_the_model_typed_as_an_organisation_and_a_possessive_is_not_the_name():
+    document = parse_text(
+        "Harbour Watch publishes a weekly bulletin on the port strike. Its editor, Oren Tal, lives abroad. "
+        "On Friday the Washington Post’s Greg Miller asked the minister about the strike."
+    )
+    found = {(r.subject, r.relation, r.object) for r in extract_relations(document)}
+    assert any(s == "Oren Tal" and r == "works_for" and "Harbour Watch" in o for s, r, o in found), found
+    assert ("Greg Miller", "works_for", "Washington Post") in found
+
+
+def test_labels_from_word_order_where_the_parse_gives_no_apposition():
+    document = parse_text(
+        "Human rights lawyer Pia Lund filed the complaint on Monday. "
+        "The Dockers’ Front, a militant port union, called a strike for the second time this year. "
+        "Lawyer Tom Reyes, the Harbour Alliance’s counsel, declined to comment. "
+        "Campaign chairman Leo Sand and attorney Ana Kim did not answer."
+    )
+    found = {(label.entity, label.label, label.polarity) for label in extract_labels(document)}
+    assert ("Pia Lund", "Human rights lawyer", "neutral") in found
+    assert any(e == "Dockers’ Front" and "militant port union" in l for e, l, _ in found), found
+    # a job alone in front of a name is how the person is named, not a description
+    assert not any(e in ("Leo Sand", "Ana Kim") for e, _, _ in found), found
+
+
+def test_a_figure_is_no_label():
+    document = parse_text("Turnout was 48 in the capital, the Electoral Board said on Sunday evening after the count.")
+    assert not any(label.label.startswith("48") for label in extract_labels(document))

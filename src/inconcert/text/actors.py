@@ -89,10 +89,51 @@ def _split_at_line_breaks(ent) -> list:
     return spans
 
 
+# Entity types the small model gives names of organisations it does not recognise ("The
+# Citizens’ Front" as WORK_OF_ART); such an entity is taken for an actor when it is made of
+# proper nouns only, and then carries no type.
+MISTYPED_TYPES = ("WORK_OF_ART", "PRODUCT", "LAW")
+
+
 def actor_mentions(doc) -> list:
     """Spans naming actors: the model's ORG/PERSON/NORP/GPE/FAC entities, plus runs of
-    proper nouns it left unlabelled (the small model misses "RT" or "Islamic State")."""
-    mentions = [part for ent in doc.ents if ent.label_ in ACTOR_TYPES for part in _split_at_line_breaks(ent)]
+    proper nouns it left unlabelled (the small model misses "RT" or "Islamic State").
+    Computed once per parse (labels, relations and the run each ask for them)."""
+    cached = doc.user_data.get("inconcert_actor_mentions")
+    if cached is None:
+        cached = doc.user_data["inconcert_actor_mentions"] = _actor_mentions(doc)
+    return list(cached)
+
+
+def _without_possessive(span):
+    """"the Washington Post’s" as the model marks it: the name ends before the possessive."""
+    end = span.end
+    while end > span.start + 1 and span.doc[end - 1].tag_ == "POS":
+        end -= 1
+    return span if end == span.end else Span(span.doc, span.start, end, label=span.label_)
+
+
+def _mistyped_name(ent):
+    words = [t for t in ent if not (t.is_punct or t.pos_ == "DET" or t.tag_ == "POS")]
+    if not words or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+        return None
+    start = ent.start
+    while start < ent.end and (ent.doc[start].pos_ == "DET" or ent.doc[start].is_punct):
+        start += 1
+    return Span(ent.doc, start, ent.end)
+
+
+def _plural_possessive(doc, i: int) -> bool:
+    """Token i is a plural ending in s followed by a bare apostrophe glued to it."""
+    apostrophe = doc[i + 1] if i + 1 < len(doc) else None
+    return apostrophe is not None and apostrophe.text in ("’", "'") and not doc[i].whitespace_ \
+        and doc[i].text.endswith("s") and bool(apostrophe.whitespace_)
+
+
+def _actor_mentions(doc) -> list:
+    mentions = [_without_possessive(part) for ent in doc.ents if ent.label_ in ACTOR_TYPES for part in _split_at_line_breaks(ent)]
+    mentions += [name for ent in doc.ents if ent.label_ in MISTYPED_TYPES and "\n" not in ent.text
+                 for name in [_mistyped_name(ent)] if name is not None]
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     # a surname opening a sentence ("Lind worked for DTV") names the person named in full elsewhere
     surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
@@ -100,8 +141,14 @@ def actor_mentions(doc) -> list:
     while i < len(doc):
         if doc[i].pos_ == "PROPN" and i not in covered and doc[i].text[:1].isupper():
             j = i
-            while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and j + 1 not in covered:
-                j += 1
+            while j + 1 < len(doc) and j + 1 not in covered:
+                if doc[j + 1].pos_ == "PROPN":
+                    j += 1
+                elif _plural_possessive(doc, j) and j + 2 < len(doc) and j + 2 not in covered \
+                        and doc[j + 2].pos_ in ("PROPN", "NOUN") and doc[j + 2].text[:1].isupper():
+                    j += 2  # "Citizens’ Front", "Refinery Workers’ Union": one name
+                else:
+                    break
             if j + 1 < len(doc) and doc[j + 1].ent_type_ in ("DATE", "TIME") and doc[j + 1].text.istitle() \
                     and doc[j + 1].ent_iob_ == "B" and (j + 2 >= len(doc) or doc[j + 2].ent_iob_ != "I"):
                 j += 1  # "Sarn Today", "Cyber Monday": a name ending in a word the model took for a date

@@ -65,9 +65,113 @@ def extract_labels(document: Document) -> list[Label]:
     labels: dict[tuple[int, int], Label] = {}
     mentions = actor_mentions(doc)
     for ent in mentions:
-        for label in _labels_of(document, ent, mentions):
-            labels.setdefault((label.start, label.end), label)
+        found = _labels_of(document, ent, mentions)
+        # what the parse missed, read from the word sequence: an apposition the parser did
+        # not attach (a sentence split inside a name, a headline run into the text) and a
+        # description in front of the name ("Human rights lawyer Sara Kell")
+        if not any(label.pattern == "apposition" and label.start <= ent.start_char < label.end for label in found if label is not None):
+            found.append(_make(document, ent, _apposition_after(ent), "apposition"))
+        if not any(label is not None and label.pattern == "epithet" for label in found) and getattr(ent, "label_", "") in ("PERSON", "ORG", ""):
+            found.append(_make(document, ent, _description_before(ent), "description"))
+        for label in found:
+            if label is not None:
+                labels.setdefault((label.start, label.end), label)
     return sorted(labels.values(), key=lambda l: (l.start, l.end))
+
+
+# Nouns for a place in an organisation rather than a description of the person: in front
+# of a name they are part of how the person is named ("Union leader Jonas Weil", "campaign
+# chairman Paul Manafort"); the tie itself is a relation.
+POSITION_NOUNS = frozenset(
+    """spokesman spokeswoman spokesperson leader leaders director head chief chairman chairwoman chair president
+    secretary minister official officer member commander deputy editor founder governor mayor senator general
+    colonel captain sergeant ambassador envoy aide aides manager host anchor counsel wife husband son daughter mother
+    father brother sister""".split()
+)
+_STOP_WORDS = frozenset("who whom whose which that where when".split())
+
+
+def _apposition_after(ent):
+    """", a Kovrak foundation whose …", ", the Chairman of the House Intelligence Committee,":
+    the words after a comma that follows the name (a bracketed aside such as a party may come
+    first), up to the next punctuation or relative pronoun; without an article only when
+    they start with a role ("Mike Pompeo, Director of the CIA")."""
+    doc = ent.doc
+    i = ent.end
+    if i < len(doc) and doc[i].text == "(":
+        close = next((k for k in range(i, min(i + 12, len(doc))) if doc[k].text == ")"), None)
+        if close is None:
+            return None
+        i = close + 1
+    if i + 1 >= len(doc) or doc[i].text != "," or "\n" in doc[i].whitespace_:
+        return None
+    i += 1
+    start = i
+    if doc[i].lower_ in ("a", "an", "the"):
+        i += 1
+    elif doc[i].lower_ not in ROLE_NOUNS:
+        return None
+    end = i
+    while end < len(doc) and end - start <= MAX_LABEL_WORDS:
+        token = doc[end]
+        if token.is_punct and not (token.text == "-" and not doc[end - 1].whitespace_):
+            break
+        if token.lower_ in _STOP_WORDS or token.pos_ in ("VERB", "AUX", "PRON", "CCONJ", "SCONJ", "NUM") or "\n" in token.text:
+            break
+        end += 1
+    closing = doc[end] if end < len(doc) else None
+    if end == i or (closing is not None and not (closing.text in (",", ".", ";", ")", ":") or closing.lower_ in _STOP_WORDS)):
+        return None  # "Merin, the army said, …": a clause, not an apposition
+    if closing is not None and closing.text == "," and end + 1 < len(doc) and doc[end + 1].lower_ in ("and", "or"):
+        return None  # an enumeration ("the BBC, our media, and …")
+    phrase = doc[start:end]
+    if not any(t.pos_ in ("NOUN", "ADJ") or (t.pos_ == "PROPN" and t.lower_ in ROLE_NOUNS) for t in phrase):
+        return None
+    return phrase
+
+
+def _description_before(ent):
+    """A common-noun description right in front of a name, read as a word sequence:
+    "Human rights lawyer Sara Kell", "the imam Siraj Wahhaj", "The liberal activist group
+    MoveOn.org", "Chronic tweeter Trump"; not a title ("Energy Minister Clara Voss") or a
+    place in an organisation ("opposition leader Merin")."""
+    doc = ent.doc
+    last = ent.start - 1
+    if last < 0 or doc[last].whitespace_ != " ":
+        return None
+    head = doc[last]
+    if not (head.is_alpha and head.is_lower and head.pos_ in ("NOUN", "PROPN")) or head.lower_ in POSITION_NOUNS:
+        return None
+    # the noun must belong to the name ("the imam Siraj Wahhaj"), not end a clause before it
+    # ("the evidence Mueller found")
+    attached = (head.dep_ in ("compound", "amod", "nmod") and ent.start <= head.head.i < ent.end) \
+        or (ent.root.dep_ == "appos" and ent.root.head.i == head.i)
+    if not attached:
+        return None
+    start = last
+    while start - 1 >= 0 and last - start < 5:
+        token = doc[start - 1]
+        glued = token.text == "-" and not token.whitespace_
+        if "\n" in token.whitespace_ or "\n" in token.text:
+            break
+        if not (glued or (token.pos_ in ("ADJ", "NOUN", "PROPN", "VERB", "ADV") and (token.is_alpha or "-" in token.text))):
+            break
+        if token.pos_ in ("PROPN", "VERB") and token.tag_ not in ("VBG", "VBN") and not (token.is_lower or _opens_phrase(doc, start - 1)):
+            break  # another name ("Trump campaign chairman"), or a verb
+        start -= 1
+    while start < last and not doc[start].is_alpha:
+        start += 1
+    # a bare noun in front of a name is mostly a job ("attorney Rudy Giuliani"); a
+    # description has more to it ("Human rights lawyer") or names a kind of actor
+    if start == last and head.lower_ not in KIND_NOUNS:
+        return None
+    return doc[start:last + 1]
+
+
+def _opens_phrase(doc, i: int) -> bool:
+    """Token i is the first word after a sentence start, a determiner or a dash, where a
+    common word is capitalised."""
+    return i == 0 or doc[i].is_sent_start or doc[i - 1].pos_ == "DET" or doc[i - 1].text in ("—", "–", ":", "\n")
 
 
 def _labels_of(document: Document, ent, mentions) -> list[Label]:
@@ -86,7 +190,9 @@ def _labels_of(document: Document, ent, mentions) -> list[Label]:
     if subject.dep_ in ("nsubj", "nsubjpass") and subject.head.lower_ in COPULAS:  # "Its editor, Milo Varn, is a …"
         for child in subject.head.children:
             if child.dep_ == "attr" and child.i > subject.i:
-                found.append(_make(document, ent, _phrase(child), "copula"))
+                phrase = _phrase(child)
+                if phrase is not None and not phrase[0].like_num:  # "Turnout was 48%": a figure, not a label
+                    found.append(_make(document, ent, phrase, "copula"))
             if child.dep_ == "acomp" and child.i > subject.i:
                 phrase = _phrase(child)
                 # "X is anti-Semitic" characterises; "X was responsible for the attack" states a fact
@@ -173,6 +279,8 @@ def _epithet_before(ent):
         return None
     words = doc[start:ent.start]
     text = words.text
+    if polarity_of(text) == "neutral" and words[-1].lower_ in POSITION_NOUNS:
+        return None  # "campaign chairman Leo Sand": a place in an organisation, said as a title
     if polarity_of(text) == "neutral" and not any(_HYPHEN_EPITHET.search(part) for part in text.replace(" - ", "-").split()) \
             and not _POLITICAL_EPITHET.search(text) and not _describes_a_kind(words):
         return None

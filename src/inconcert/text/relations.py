@@ -86,12 +86,12 @@ def extract_relations(document: Document) -> list[Relation]:
     for sentence in doc.sents:
         inside = [m for m in mentions if sentence.start <= m.start and m.end <= sentence.end]
         sentence_text = text[sentence.start_char:sentence.end_char]
-        for relation in _sentence_relations(document, sentence, sentence_text, inside) + _its_role(document, sentence, inside, mentions):
+        for relation in _sentence_relations(document, sentence, sentence_text, inside, mentions) + _its_role(document, sentence, inside, mentions):
             found.setdefault((relation.start, relation.subject, relation.relation, relation.object), relation)
     return sorted(found.values(), key=lambda r: (r.start, r.end, r.relation))
 
 
-def _sentence_relations(document: Document, sentence, sentence_text: str, mentions) -> list[Relation]:
+def _sentence_relations(document: Document, sentence, sentence_text: str, mentions, all_mentions) -> list[Relation]:
     offset = sentence.start_char
     rows = []
     for relation, pattern in TRIGGERS:
@@ -100,6 +100,9 @@ def _sentence_relations(document: Document, sentence, sentence_text: str, mentio
                 continue  # a headline run into the first paragraph; "foreign-funded" names no funder
             start, end = offset + match.start(), offset + match.end()
             subject = _nearest_before(mentions, start, sentence)
+            if subject is None and relation in ("funded_by", "paid_by", "part_of") \
+                    and _STAND_IN_SUBJECT.match(sentence_text[:match.start()]):
+                subject = _antecedent(document.text, start, all_mentions)
             obj = _nearest_after(mentions, end)
             if subject is None or obj is None or _same_actor(subject.text, obj.text):
                 continue
@@ -109,7 +112,7 @@ def _sentence_relations(document: Document, sentence, sentence_text: str, mentio
     for match in LED_BY.finditer(sentence_text):
         start, end = offset + match.start(), offset + match.end()
         organisation, person = _nearest_before(mentions, start, sentence), _nearest_after(mentions, end)
-        if organisation is not None and person is not None and getattr(person, "label_", "") == "PERSON" \
+        if organisation is not None and person is not None and _could_be_person(person) \
                 and _next_to(document.text[organisation.end_char:start]):
             rows.append(_make(document, person, "works_for", organisation, match.group().lower()))
     for match in HYPHEN_TIE.finditer(sentence_text):
@@ -148,23 +151,36 @@ def _its_role(document: Document, sentence, mentions, all_mentions) -> list[Rela
     """"Its spokesman, Jonas Feld": "its" is the organisation named last before."""
     text, rows = document.text, []
     for match in ITS_ROLE.finditer(text, sentence.start_char, sentence.end_char):
-        person = next((m for m in mentions if m.start_char == match.end() and getattr(m, "label_", "") == "PERSON"), None)
+        person = next((m for m in mentions if m.start_char == match.end() and _could_be_person(m)), None)
         if person is None:
             continue
-        # the organisation the previous sentence is about: its first one, not the last named
-        # ("Eastbridge TV … is funded by the Kovrak Media Fund. Its chief editor, Irma Solt")
-        previous = [m for m in all_mentions if m.end_char <= match.start() and match.start() - m.start_char < ITS_REACH
-                    and getattr(m, "label_", "") in ("ORG", "") and not _title_only(m) and not _dateline(text, m)]
-        paragraph_start = max(text.rfind("\n\n", 0, match.start()), 0)
-        previous = [m for m in previous if m.start_char >= paragraph_start] or previous
-        previous_sentence = previous[-1].sent if previous else None
-        employer = next((m for m in previous if m.sent == previous_sentence), None)
+        employer = _antecedent(text, match.start(), all_mentions)
         if employer is not None:
             rows.append(_make(document, person, "works_for", employer, "its " + match.group().split()[1].strip(",").lower()))
     return rows
 
 
 ITS_REACH = 300
+
+
+def _antecedent(text: str, position: int, all_mentions):
+    """The organisation that "it", "its" or "the newspaper" at `position` stands for: the
+    first one named in the last sentence before that names one, not the last named
+    ("Eastbridge TV … is funded by the Kovrak Media Fund. Its chief editor, Irma Solt")."""
+    previous = [m for m in all_mentions if m.end_char <= position and position - m.start_char < ITS_REACH
+                and _could_be_organisation(m) and not _title_only(m) and not _dateline(text, m)]
+    paragraph_start = max(text.rfind("\n\n", 0, position), 0)
+    previous = [m for m in previous if m.start_char >= paragraph_start] or previous
+    previous_sentence = previous[-1].sent if previous else None
+    return next((m for m in previous if m.sent == previous_sentence), None)
+
+
+# A sentence whose subject stands for an organisation named before: "It receives money
+# from …", "The newspaper is funded by …".
+_STAND_IN_SUBJECT = re.compile(r"^\s*(?:It|The\s+(?:[a-z][\w-]*\s+){0,2}?(?:group|organi[sz]ation|newspaper|paper|outlet|"
+                               r"channel|broadcaster|station|website|site|agency|party|movement|militia|network|charity|"
+                               r"foundation|institute|committee|council|centre|center|front|union|fund|trust|company|firm))"
+                               r"\s+(?:(?:also|now|still|reportedly|allegedly|openly|secretly|quietly)\s+)?$")
 
 
 def _compound_ties(document: Document, sentence, mentions) -> list[Relation]:
@@ -178,7 +194,7 @@ def _compound_ties(document: Document, sentence, mentions) -> list[Relation]:
         possessed = re.match(r"['’‘]s[ \t]+", after)
         if possessed is not None and label in ("ORG", ""):  # "the Washington Post's Greg Miller", not "the CIA's Bush-era"
             person = next((m for m in mentions if m.start_char == mention.end_char + possessed.end()
-                           and getattr(m, "label_", "") == "PERSON" and text[m.end_char:m.end_char + 1] != "-"), None)
+                           and _could_be_person(m) and text[m.end_char:m.end_char + 1] != "-"), None)
             if person is not None:
                 rows.append(_make(document, person, "works_for", mention, "'s"))
         of = re.match(r"\s+of\s+(?:the\s+)?", after)
@@ -188,8 +204,7 @@ def _compound_ties(document: Document, sentence, mentions) -> list[Relation]:
             if employer is not None:
                 rows.append(_make(document, mention, "works_for", employer, "of"))
         if role is not None:
-            person = next((m for m in mentions if m.start_char == mention.end_char + role.end()
-                           and getattr(m, "label_", "") == "PERSON"), None)
+            person = next((m for m in mentions if m.start_char == mention.end_char + role.end() and _could_be_person(m)), None)
             if person is not None:
                 rows.append(_make(document, person, "works_for", mention, role.group().strip().lower()))
         trailing_role = re.match(rf"[ \t]+(?:{_ROLE})\b", after, re.I)
@@ -207,6 +222,33 @@ def _compound_ties(document: Document, sentence, mentions) -> list[Relation]:
     return rows
 
 
+# Words that make a name an organisation's, whatever type the model gave it.
+ORGANISATION_WORDS = frozenset(
+    """ministry ministries party front council agency union committee army forces force brigade radio today times news
+    post institute foundation fund trust group movement league bloc alliance coalition front university college
+    church bank company corporation government office department commission court police guard units unit tv
+    network channel press service watch monitor centre center society association federation""".split()
+)
+
+
+def _could_be_person(mention) -> bool:
+    """A name right after a role noun ("Its editor, Milo Varn", "SDA spokeswoman Nadia
+    Orel") is a person's even when the small model typed it as an organisation, unless a
+    word of it says otherwise."""
+    label = getattr(mention, "label_", "")
+    if label == "PERSON":
+        return True
+    words = mention.text.split()
+    return label in ("ORG", "") and 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) \
+        and not any(w.lower().strip(".,’'") in ORGANISATION_WORDS for w in words)
+
+
+def _could_be_organisation(mention) -> bool:
+    """An organisation, also one the small model typed as a person ("Harbour Watch")."""
+    label = getattr(mention, "label_", "")
+    return label in ("ORG", "") or (label == "PERSON" and any(w.lower() in ORGANISATION_WORDS for w in mention.text.split()))
+
+
 def _same_actor(a: str, b: str) -> bool:
     """"agents of the VLF" after "the Vessa Liberation Front": one actor, no tie."""
     a, b = plain_name(a), plain_name(b)
@@ -221,9 +263,17 @@ def _nearest_before(mentions, position: int, sentence):
     before = [m for m in mentions if m.end_char <= position and not _dateline(text, m) and not _title_only(m)]
     outside = [m for m in before if not _bracketed(text, m.start_char, m.end_char)]
     chosen = outside or before
-    if not chosen or _SPEECH_BETWEEN.search(text[chosen[-1].end_char:position]):
+    if not chosen:
+        return None
+    # "the Centre, whose reports the ministry quotes, is on the payroll of": the aside's verb
+    # is not a speaker's
+    between = _RELATIVE_ASIDE.sub(" ", text[chosen[-1].end_char:position])
+    if _SPEECH_BETWEEN.search(between):
         return None
     return chosen[-1]
+
+
+_RELATIVE_ASIDE = re.compile(r",\s*(?:whose|which|who|where)\b[^,;.]{0,80},")
 
 
 _SPEECH_BETWEEN = re.compile(
@@ -258,9 +308,17 @@ _NEXT_TO_WORDS = frozenset(
 )
 
 
+# "Jabari, the military commander of Hamas", "the Ministry, the main propaganda arm of":
+# an apposition whose few lower-case words describe the role or part.
+_APPOSITION_OPENING = re.compile(r"^\s*,\s*(?:an?|the|its|their|one)(?:\s+[a-z][\w’'-]*){0,3}\s*$")
+
+
 def _next_to(between: str) -> bool:
-    words = re.findall(r"[\w’'-]+", re.sub(r"\([^()]{0,40}\)", " ", between))  # "Adam Schiff (D-CA), the chairman of"
-    return len(words) <= 4 and all(word.lower() in _NEXT_TO_WORDS for word in words)
+    between = re.sub(r"\([^()]{0,40}\)", " ", between)  # "Adam Schiff (D-CA), the chairman of"
+    words = re.findall(r"[\w’'-]+", between)
+    if len(words) <= 4 and all(word.lower() in _NEXT_TO_WORDS for word in words):
+        return True
+    return _APPOSITION_OPENING.match(between) is not None
 
 
 def _noun_after(sentence, position: int):
