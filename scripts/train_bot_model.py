@@ -22,7 +22,7 @@ from scipy import optimize, stats
 
 from inconcert.ingest.pipeline import ingest
 from inconcert.signals.bots import FEATURES, features_sql
-from inconcert.signals.creation import ACCOUNT_DATES_SQL
+from inconcert.signals.creation import store_account_dates
 from inconcert.simulate import write_scenario
 from inconcert.store.workspace import Workspace
 
@@ -48,7 +48,7 @@ def scenario_features(seed: int, work: Path) -> tuple[np.ndarray, np.ndarray]:
         for file in manifest.files:
             ingest(workspace, file.format, [file.path])
         con = workspace.con
-        con.execute(f"CREATE TEMP TABLE signals_account_dates AS {ACCOUNT_DATES_SQL}")
+        store_account_dates(con)
         columns = ", ".join(f'CAST("{name}" AS DOUBLE) AS "{name}"' for name in FEATURES)
         rows = con.execute(
             f"SELECT account_id, {columns} FROM ({features_sql()}) WHERE platform = 'twitter' ORDER BY account_id"

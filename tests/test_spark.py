@@ -8,9 +8,11 @@ starting a JVM costs seconds."""
 from __future__ import annotations
 
 import csv
+import json
 import math
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -185,19 +187,34 @@ def test_unknown_engine_is_a_user_mistake(tmp_path):
     assert run.returncode == 2 and "--engine flink" in run.stderr
 
 
-def test_signals_volume_series_counted_on_spark_equal_duckdb(spark, scenario_workspace, tmp_path):
-    """`signals --engine spark` counts the hashtag/link/domain series on Spark; the bursts
-    found from them are DuckDB's."""
+SIGNALS_COUNTED_ON_ENGINE = {
+    "signals_volume_bursts": "kind, object_id, period_start",
+    "signals_creation_bursts": "date_basis, resolution, period_start",
+    "signals_accounts": "platform, account_id",
+}
+
+
+def test_signals_series_counted_on_spark_equal_duckdb(spark, scenario_workspace, tmp_path):
+    """`signals --engine spark` dates the accounts and counts the creation and the
+    hashtag/link/domain series on Spark; the creation bursts, volume bursts and account
+    table found from them are DuckDB's."""
     from inconcert.signals import run_signals
 
     tables = {}
     for name, engine in (("duckdb", None), ("spark", spark_engine(spark, scenario_workspace))):
         with Workspace.open(scenario_workspace) as ws:
             run_signals(ws, engine=engine)
-            cursor = ws.con.execute("SELECT * FROM signals_volume_bursts ORDER BY kind, object_id, period_start")
-            tables[name] = {"signals_volume_bursts": ([c[0] for c in cursor.description], cursor.fetchall())}
-    assert tables["duckdb"]["signals_volume_bursts"][1], "the scenario has hashtag bursts"
-    assert_same(tables["duckdb"], tables["spark"])
+            tables[name] = {}
+            for table, order in SIGNALS_COUNTED_ON_ENGINE.items():
+                cursor = ws.con.execute(f"SELECT * FROM {table} ORDER BY {order}")
+                tables[name][table] = ([c[0] for c in cursor.description], cursor.fetchall())
+    duck = tables["duckdb"]
+    assert duck["signals_volume_bursts"][1], "the scenario has hashtag bursts"
+    columns, periods = duck["signals_creation_bursts"]
+    assert any(row[columns.index("flagged")] for row in periods), "the scenario's bot network was made in bursts"
+    columns, accounts = duck["signals_accounts"]
+    assert any(row[columns.index("in_creation_burst")] for row in accounts)
+    assert_same(duck, tables["spark"])
 
 
 class RecordingSparkEngine(SparkEngine):
@@ -232,3 +249,106 @@ def test_reuse_and_near_text_band_joins_on_spark_equal_duckdb(spark, scenario_wo
             assert engine.steps_run == ["reuse_candidates", "near_text_candidates"]
     assert found["duckdb"]["text_reuse"] and found["duckdb"]["near_text_check"], "the scenario plants both"
     assert found["spark"] == found["duckdb"]
+
+
+# -- ingest --------------------------------------------------------------------------
+
+DATA = Path(__file__).parent / "data"
+INGESTED_TABLES = ("posts", "accounts", "actions", "articles", "quarantine", "ingests")
+
+
+def ingested(workspace, format_name: str, path, engine=None) -> dict[str, list]:
+    """Every canonical table and the ingest log after ingesting one file, rows sorted
+    (order-free), with what the run reported."""
+    with Workspace.open(workspace) as ws:
+        report = ingest_files(ws, format_name, [path], engine=engine)
+        tables = {table: sorted(map(repr, ws.con.execute(f"SELECT * FROM {table}").fetchall()))
+                  for table in INGESTED_TABLES}
+    tables["report"] = [(report.records, report.quarantined, report.errors)]
+    return tables
+
+
+def actions_with_bad_rows(folder):
+    """A Parquet actions table with what ingest must quarantine (empty ids, times that
+    are neither Unix seconds nor date-times) and what it must read (fractional seconds,
+    ISO date-times, kind synonyms)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = folder / "actions_bad.parquet"
+    pq.write_table(pa.table({
+        "object_id": ["o1", "o1", "", "o2", "o2", "o3", None, "o3"],
+        "account_id": ["a1", "a2", "a3", "", "a4", "a5", "a6", "a1"],
+        "content_id": ["c1", "c2", "c3", "c4", None, "c6", "c7", "c8"],
+        "timestamp_share": ["1600000000", "1600000010.25", "1600000020", "1600000030", "1600000040",
+                            "2020-09-13T12:26:50", "1600000060", "yesterday"],
+        "kind": ["url", "Repost", "hashtag", None, "link", "", "tag", "link"],
+    }), path)
+    return path
+
+
+def scenario_pages(scenario_workspace):
+    manifest = json.loads((scenario_workspace.parent / "scenario" / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = [f for f in manifest["files"] if f["format"] == "twitter-v2"]
+    return scenario_workspace.parent / "scenario" / entry["path"]
+
+
+@pytest.mark.parametrize("format_name, source", [
+    ("actions", "bad rows"),
+    ("actions", DATA / "actions" / "actions.parquet"),
+    ("bluesky", DATA / "bluesky" / "jetstream.jsonl"),
+    ("4cat", DATA / "4cat" / "twitter_zeeschuimer.ndjson"),
+    ("mastodon", DATA / "mastodon" / "statuses.jsonl"),
+    ("twitter-v2", "scenario"),
+])
+def test_ingest_on_spark_gives_duckdbs_rows_and_quarantine(spark, scenario_workspace, tmp_path, monkeypatch,
+                                                           format_name, source):
+    """The same file ingested by DuckDB/Python and by Spark (JSON lines cut into four or
+    five parts, so records are parsed by several tasks and parts meet mid-file) gives the
+    same canonical rows, quarantined records with the same reasons and line numbers, and
+    the same ingest log."""
+    from inconcert.ingest import on_spark
+
+    path = {"bad rows": lambda: actions_with_bad_rows(tmp_path),
+            "scenario": lambda: scenario_pages(scenario_workspace)}.get(source, lambda: source)()
+    part_bytes = max(4096, path.stat().st_size // 4)  # a few parts: each task costs a Python worker's start
+    monkeypatch.setattr(on_spark, "PART_BYTES", part_bytes)
+    read_by = []
+    real = on_spark.read_on_spark
+    monkeypatch.setattr(on_spark, "read_on_spark", lambda *a, **k: read_by.append(real(*a, **k)) or read_by[-1])
+    duck = ingested(tmp_path / "duckdb", format_name, path)
+    on_spark_engine = SparkEngine(spark, staging=str(tmp_path / "spark-staging"))
+    spark_tables = ingested(tmp_path / "spark", format_name, path, engine=on_spark_engine)
+    assert read_by == [True], "Spark, not the driver, read the file"
+    if format_name != "actions":
+        assert len(on_spark.line_parts(path, part_bytes)) > 1
+    assert duck["actions"], "the file yields actions"
+    for table in duck:
+        assert spark_tables[table] == duck[table], table
+    if source == "bad rows":
+        reasons = sorted(row.split(", ")[2] for row in duck["quarantine"])
+        assert len(reasons) == 5 and any("yesterday" in reason for reason in reasons)
+    assert not any((tmp_path / "spark-staging").glob("ingest-*")), "staging files are cleaned up"
+
+
+def test_russian_parquet_ingested_on_spark_equals_duckdb(spark, tmp_path):
+    source = needs_shared_data("coortweet", "russian_coord_tweets.parquet")
+    duck = ingested(tmp_path / "duckdb", "actions", source)
+    on_spark = ingested(tmp_path / "spark", "actions", source, engine=SparkEngine(spark, staging=str(tmp_path / "st")))
+    assert len(duck["actions"]) > 10_000
+    assert on_spark == duck
+
+
+def test_cli_ingest_engine_spark_writes_the_same_actions(tmp_path, monkeypatch):
+    """`inconcert ingest --engine spark` in a fresh process leaves the actions and
+    quarantine that DuckDB ingest leaves."""
+    monkeypatch.setenv("INCONCERT_SPARK_MASTER", "local[2]")
+    files = [DATA / "bluesky" / "jetstream.jsonl"]
+    assert_clean_exit(run_cli("ingest", "--workspace", tmp_path / "duckdb", "--format", "bluesky", *files))
+    run = run_cli("ingest", "--workspace", tmp_path / "spark", "--format", "bluesky", "--engine", "spark", *files)
+    assert_clean_exit(run)
+    tables = {}
+    for name in ("duckdb", "spark"):
+        with Workspace.open(tmp_path / name, read_only=True) as ws:
+            tables[name] = {t: sorted(ws.con.execute(f"SELECT * FROM {t}").fetchall()) for t in ("actions", "quarantine")}
+    assert tables["duckdb"]["actions"] and tables["spark"] == tables["duckdb"]

@@ -76,14 +76,21 @@ def ingest(
     format: str = typer.Option(..., "--format", "-f", help=f"Input format: {', '.join(FORMATS)}.", show_default=False),
     workspace: Path = WorkspaceOption,
     quiet: bool = QuietOption,
+    engine: str = typer.Option("duckdb", "--engine", help="Who reads the files: duckdb (default) or spark (actions Parquet and JSON-lines exports parsed on Spark; other files on the driver)."),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master", envvar="INCONCERT_SPARK_MASTER", help="Spark master URL for --engine spark."),
 ) -> None:
+    from inconcert.engines import open_engine
     from inconcert.ingest.pipeline import expand_paths, ingest as run_ingest
     from inconcert.ingest import reader_module
 
     reader_module(format)
     files = expand_paths(paths)  # missing files are reported before the workspace is touched
-    with Workspace.open(workspace) as ws, _progress(quiet) as hook:
-        report = run_ingest(ws, format, files, hook)
+    runner = open_engine(engine, workspace_path=workspace, spark_master=spark_master)
+    try:
+        with Workspace.open(workspace) as ws, _progress(quiet) as hook:
+            report = run_ingest(ws, format, files, hook, engine=runner)
+    finally:
+        runner.close()
     if not quiet:
         report_skipped(report)
     typer.echo(report.summary())

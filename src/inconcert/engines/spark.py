@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -84,6 +85,9 @@ def build_session(master: str | None = None, app_name: str = "inconcert", shuffl
         # One machine: no web UI, no progress bars on the terminal, and a few shuffle
         # partitions per core rather than Spark's cluster-sized 200.
         builder = builder.config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        # Python tasks (ingest's record parsing) need inconcert: this interpreter has it.
+        # pyspark takes the workers' interpreter from the environment when it starts.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         partitions = partitions or 4 * (os.cpu_count() or 1)
     if partitions:
         builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
@@ -127,11 +131,11 @@ class SparkEngine:
                 self._upload(con, table, f"{run_folder}/input/{table}")
             self.execute(steps, outputs, run_folder)
             for name in outputs:
-                self._download(con, name, f"{run_folder}/{name}")
+                self.download(con, name, f"{run_folder}/{name}")
         finally:
             for view in [*inputs, *(step.name for step in steps)]:
                 self.session.catalog.dropTempView(view)
-            self._delete(run_folder)
+            self.delete(run_folder)
 
     def execute(self, steps: list[Step], outputs: list[str], folder: str) -> None:
         """Run the steps on Spark; each output is written as Parquet to `folder/<name>`.
@@ -151,9 +155,9 @@ class SparkEngine:
                     frame = self.session.read.parquet(uri)
                 frame.createOrReplaceTempView(step.name)
         finally:
-            self._delete(intermediate)
+            self.delete(intermediate)
 
-    def _delete(self, uri: str) -> None:
+    def delete(self, uri: str) -> None:
         local = _local_path(uri)
         if local is not None:
             shutil.rmtree(local, ignore_errors=True)
@@ -178,7 +182,7 @@ class SparkEngine:
             frame = self.session.read.parquet(uri)
         frame.createOrReplaceTempView(table)
 
-    def _download(self, con: duckdb.DuckDBPyConnection, name: str, uri: str) -> None:
+    def download(self, con: duckdb.DuckDBPyConnection, name: str, uri: str) -> None:
         """Bring the Parquet that Spark wrote at `uri` into a temporary table `name`."""
         local = _local_path(uri)
         if local is not None and any(local.glob("*.parquet")):

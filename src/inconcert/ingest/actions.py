@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -33,6 +34,7 @@ KIND_SYNONYMS = {
     "mentions": "mention", "replies": "reply", "reply_to": "reply",
 }
 KINDLESS = "object"
+CandidatesOn = Callable[[Path, str], str]
 _MAX_EPOCH_SECONDS = 253_402_300_799
 # Longer lines are quarantined. A bigger limit makes DuckDB's reader allocate bigger
 # buffers: 64 MiB doubled the time of every CSV ingest.
@@ -44,9 +46,17 @@ _OUR_OWN_FAULTS = (
 )
 
 
-def read(path: Path, staging: Staging, on_bytes=None) -> None:
+# What a Parquet file's rows are called in the SQL that normalises them on another engine.
+SOURCE_VIEW = "actions_source"
+
+
+def read(path: Path, staging: Staging, on_bytes=None, candidates_on: CandidatesOn | None = None) -> None:
+    """`candidates_on`, when given, runs the per-row normalisation of a Parquet file on
+    another engine (`inconcert.ingest.on_spark`): it gets the file and the SQL over
+    SOURCE_VIEW, and returns a DuckDB query over the engine's result. Everything else
+    (quarantine, de-duplication, counts) is the same code whichever engine ran it."""
     try:
-        _read(path, staging)
+        _read(path, staging, candidates_on)
     except _OUR_OWN_FAULTS:
         raise
     except duckdb.Error as error:  # the file's fault: corrupt Parquet, undecodable CSV, ...
@@ -54,10 +64,13 @@ def read(path: Path, staging: Staging, on_bytes=None) -> None:
         raise UnusableFile(f"{path}: cannot be read as {what} ({str(error).splitlines()[0][:200]}).") from None
 
 
-def _read(path: Path, staging: Staging) -> None:
+def _read(path: Path, staging: Staging, candidates_on: CandidatesOn | None = None) -> None:
     con = staging.con
     source, from_duckdb_csv = _source(path)
-    candidates = _candidates_sql(path, con, source)
+    if candidates_on is not None and not from_duckdb_csv:
+        candidates = candidates_on(path, _candidates_sql(path, con, source, read_from=SOURCE_VIEW))
+    else:
+        candidates = _candidates_sql(path, con, source)
     good = "account_id IS NOT NULL AND content_id IS NOT NULL AND object_id IS NOT NULL AND ts IS NOT NULL"
     counts = _counts(con, candidates, good, on_cursor=from_duckdb_csv)
     if counts is None:  # DuckDB's CSV reader gave up on this file
@@ -79,9 +92,11 @@ def _read(path: Path, staging: Staging) -> None:
     con.execute("DROP TABLE IF EXISTS python_csv_rows")
 
 
-def _candidates_sql(path: Path, con: duckdb.DuckDBPyConnection, source: str) -> str:
+def _candidates_sql(path: Path, con: duckdb.DuckDBPyConnection, source: str, read_from: str | None = None) -> str:
     """The file's rows as canonical action columns plus what quarantine needs. No window
-    functions: this must stream (flat memory, parallel scan)."""
+    functions: this must stream (flat memory, parallel scan). Types come from `source`;
+    the rows from `read_from` when given (the same file as another engine reads it), so
+    the SQL keeps to what SQLGlot carries over to Spark."""
     types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {source})").fetchall())
     missing = [c for c in REQUIRED if c not in types]
     if missing:
@@ -99,7 +114,7 @@ def _candidates_sql(path: Path, con: duckdb.DuckDBPyConnection, source: str) -> 
         SELECT {platform} AS platform, {ids['account_id']} AS account_id, {ids['content_id']} AS content_id,
                {ids['object_id']} AS object_id, {kind} AS kind, {ts} AS ts,
                CAST(timestamp_share AS VARCHAR) AS raw_ts, {line} AS line
-        FROM (SELECT *, {seconds} AS seconds, {kind_given} AS kind_given FROM {source})
+        FROM (SELECT *, {seconds} AS seconds, {kind_given} AS kind_given FROM {read_from or source}) AS given
     """
 
 

@@ -24,7 +24,7 @@ Quirks this reader deals with:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -88,7 +88,12 @@ def _statuses_in(stream: BinaryIO) -> Iterator[Record]:
 
 def _statuses_of_lines(stream: BinaryIO) -> Iterator[Record]:
     """Each line holds a status or an array of them; all of a line's share its number."""
-    for record in json_lines(stream):
+    yield from statuses_of(json_lines(stream))
+
+
+def statuses_of(records: Iterable[Record]) -> Iterator[Record]:
+    """The statuses of decoded JSON values, each a status or an array of them."""
+    for record in records:
         if isinstance(record, Malformed):
             yield record
             continue

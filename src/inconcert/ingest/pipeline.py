@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from inconcert.engines import SPARK, Engine
 from inconcert.errors import UnusableFile, UserError
 from inconcert.ingest import reader_module
 from inconcert.ingest.staging import Staging
@@ -81,8 +82,12 @@ def file_sha256(path: Path) -> str:
 
 
 def ingest(
-    workspace: Workspace, format_name: str, paths: Iterable[Path], progress: ProgressHook | None = None
+    workspace: Workspace, format_name: str, paths: Iterable[Path], progress: ProgressHook | None = None,
+    engine: Engine | None = None,
 ) -> IngestReport:
+    """`engine` reads the files (DuckDB and Python in this process when None; Spark reads
+    what `inconcert.ingest.on_spark` can read); hashing, the transaction and the merge into
+    the canonical tables are the same whichever reads."""
     reader = reader_module(format_name)
     files = expand_paths(paths)
     report = IngestReport()
@@ -90,14 +95,14 @@ def ingest(
         result = FileResult(path)
         report.files.append(result)
         try:
-            _ingest_file(workspace, reader, format_name, path, result, progress)
+            _ingest_file(workspace, reader, format_name, path, result, progress, engine)
         except UnusableFile as error:
             result.error = str(error)
             result.records = result.quarantined = 0
     return report
 
 
-def _ingest_file(workspace, reader, format_name: str, path: Path, result: FileResult, progress) -> None:
+def _ingest_file(workspace, reader, format_name: str, path: Path, result: FileResult, progress, engine=None) -> None:
     con = workspace.con
     size = path.stat().st_size
     digest = file_sha256(path)
@@ -112,7 +117,12 @@ def _ingest_file(workspace, reader, format_name: str, path: Path, result: FileRe
     try:
         ingest_id = con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()[0]
         staging = Staging(con, ingest_id, str(path))
-        reader.read(path, staging, on_bytes)
+        if engine is not None and engine.name == SPARK:
+            from inconcert.ingest.on_spark import read_on_spark
+
+            read_on_spark(engine, format_name, reader, path, staging, on_bytes)
+        else:
+            reader.read(path, staging, on_bytes)
         if staging.records == 0 and staging.quarantined > 0:
             raise UnusableFile(
                 f"{path}: no record could be read as --format {format_name} "

@@ -164,13 +164,14 @@ def json_records(path: Path, on_bytes: ByteCounter | None = None) -> Iterator[Re
         yield from until_broken(json_array_items(stream) if is_array else json_lines(stream))
 
 
-def json_lines(stream: BinaryIO, max_line: int | None = None) -> Iterator[Record]:
+def json_lines(stream: BinaryIO, max_line: int | None = None, first_number: int = 1) -> Iterator[Record]:
     """One record per non-blank line, numbered by line. A line longer than `max_line`
     bytes (default MAX_JSON_LINE) is skipped through without being held in memory and
     quarantined as too long: no real record comes near it, and decoding a line of
-    gigabytes would need many times that in memory."""
+    gigabytes would need many times that in memory. `first_number` is the number of the
+    stream's first line (a part of a file read on its own starts further on)."""
     max_line = max_line or MAX_JSON_LINE
-    number = 0
+    number = first_number - 1
     while line := stream.readline(max_line + 1):
         number += 1
         if len(line) > max_line and not line.endswith(b"\n"):

@@ -10,7 +10,7 @@ Everything happens inside the caller's transaction, so a killed ingest leaves no
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Union
 
 import duckdb
@@ -70,17 +70,11 @@ class Staging:
 
     def each(self, records: Iterable[Record], parse: Callable[[object], Iterable[Row]]) -> None:
         """Parse every record; a record that fails goes to quarantine with the reason."""
-        for record in records:
-            if isinstance(record, Malformed):
-                self.reject(record.number, record.reason, record.raw)
-                continue
-            number, payload = record
-            try:
-                rows = list(parse(payload))
-            except _RECORD_ERRORS as error:
-                self.reject(number, _reason(error), excerpt(payload))
-                continue
-            self.add(rows)
+        for outcome in parsed(records, parse):
+            if isinstance(outcome, Malformed):
+                self.reject(outcome.number, outcome.reason, outcome.raw)
+            else:
+                self.add(outcome[1])
 
     def add(self, rows: Iterable[Row]) -> None:
         """One good record and the rows it yields."""
@@ -109,21 +103,10 @@ class Staging:
         self.con.execute(ddl[:-1] + extra + ")")
 
     def _stage(self, rows: Iterable[Row]) -> None:
-        for row in rows:
-            self._seq += 1
-            row_counted = not isinstance(row, Embedded)
-            if isinstance(row, Embedded):
-                row = row.row
-            if isinstance(row, SharedPost):
-                self._buffers["posts"].append((*msgspec.structs.astuple(row.post), self._seq, row_counted))
-                for action in actions_of(row):
-                    self._buffers["actions"].append((*msgspec.structs.astuple(action), self._seq))
-            elif isinstance(row, Account):
-                self._buffers["accounts"].append((*msgspec.structs.astuple(row), self._seq, row_counted))
-            elif isinstance(row, Article):
-                self._buffers["articles"].append((*msgspec.structs.astuple(row), self._seq, row_counted))
-            else:
-                raise TypeError(f"a reader produced {type(row).__name__}, not a canonical row")
+        rows = list(rows)
+        for table, values in stage_rows(rows, self._seq + 1):
+            self._buffers[table].append(values)
+        self._seq += len(rows)
         if any(len(buffer) >= _FLUSH_ROWS for buffer in self._buffers.values()):
             self.flush()
 
@@ -131,7 +114,7 @@ class Staging:
         for table in (ACCOUNTS, POSTS, ACTIONS, ARTICLES):
             buffer = self._buffers[table.name]
             if buffer:
-                self._append(f"stage_{table.name}", _stage_schema(table), buffer)
+                self._append(f"stage_{table.name}", stage_schema(table), buffer)
                 buffer.clear()
         self._flush_quarantine()
 
@@ -237,7 +220,45 @@ class Staging:
         return self.con.execute(sql).fetchone()[0]
 
 
-def _stage_schema(table: Table) -> pa.Schema:
+def parsed(
+    records: Iterable[Record], parse: Callable[[object], Iterable[Row]]
+) -> Iterator[Malformed | tuple[int, list[Row]]]:
+    """Each record's number and rows, or a Malformed saying why the record could not be used: the
+    per-record step every engine runs alike (DuckDB ingest here, Spark's executors in
+    `inconcert.ingest.on_spark`)."""
+    for record in records:
+        if isinstance(record, Malformed):
+            yield record
+            continue
+        number, payload = record
+        try:
+            rows = list(parse(payload))
+        except _RECORD_ERRORS as error:
+            yield Malformed(number, _reason(error), excerpt(payload))
+            continue
+        yield number, rows
+
+
+def stage_rows(rows: Iterable[Row], first_seq: int) -> Iterator[tuple[str, tuple]]:
+    """(staging table, row values) for one record's rows, numbered from `first_seq` in
+    the order the reader gave them: the first sighting of a post or account wins."""
+    for seq, row in enumerate(rows, first_seq):
+        row_counted = not isinstance(row, Embedded)
+        if isinstance(row, Embedded):
+            row = row.row
+        if isinstance(row, SharedPost):
+            yield "posts", (*msgspec.structs.astuple(row.post), seq, row_counted)
+            for action in actions_of(row):
+                yield "actions", (*msgspec.structs.astuple(action), seq)
+        elif isinstance(row, Account):
+            yield "accounts", (*msgspec.structs.astuple(row), seq, row_counted)
+        elif isinstance(row, Article):
+            yield "articles", (*msgspec.structs.astuple(row), seq, row_counted)
+        else:
+            raise TypeError(f"a reader produced {type(row).__name__}, not a canonical row")
+
+
+def stage_schema(table: Table) -> pa.Schema:
     schema = table.arrow_schema().append(pa.field("seq", pa.int64()))
     return schema if table is ACTIONS else schema.append(pa.field("counted", pa.bool_()))
 

@@ -12,7 +12,7 @@ API escapes `&`, `<` and `>` in text; they are unescaped so text is what the use
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from inconcert.ingest.fields import BadRecord, as_dict, as_list, optional, required_text, twitter_v1_time
@@ -51,7 +51,12 @@ def read(path: Path, staging: Staging, on_bytes: ByteCounter | None = None) -> N
 
 def tweets(path: Path, on_bytes: ByteCounter | None = None) -> Iterator[Record]:
     """One record per tweet: search responses are opened up, stream notices left out."""
-    for record in json_payloads(path, on_bytes):
+    yield from statuses_of(json_payloads(path, on_bytes))
+
+
+def statuses_of(records: Iterable[Record]) -> Iterator[Record]:
+    """The tweets of decoded JSON values: search responses opened up, stream notices left out."""
+    for record in records:
         if isinstance(record, Malformed):
             yield record
             continue

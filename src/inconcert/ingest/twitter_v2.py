@@ -17,7 +17,7 @@ and `>` come escaped in text and are unescaped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import msgspec
@@ -72,7 +72,12 @@ def read(path: Path, staging: Staging, on_bytes: ByteCounter | None = None) -> N
 
 def tweets(path: Path, on_bytes: ByteCounter | None = None) -> Iterator[Record]:
     """One record per tweet of each page's `data`, or per flattened tweet."""
-    for record in json_payloads(path, on_bytes):
+    yield from page_tweets(json_payloads(path, on_bytes))
+
+
+def page_tweets(records: Iterable[Record]) -> Iterator[Record]:
+    """The tweets of decoded pages (or flattened tweets), each with its page's expansions."""
+    for record in records:
         if isinstance(record, Malformed):
             yield record
             continue

@@ -15,11 +15,11 @@ from inconcert.engines import Engine
 from inconcert.errors import UserError
 from inconcert.signals.bots import FEATURES, bot_model, features_sql, score_sql
 from inconcert.signals.creation import (
-    ACCOUNT_DATES_SQL,
     CLUSTERS_OF_PERIODS_SQL,
     CREATION_BURSTS_SQL,
     CreationRules,
     creation_periods,
+    store_account_dates,
 )
 from inconcert.signals.sync import SyncRules, sync_pairs
 from inconcert.signals.volume import VolumeRules, volume_bursts_sql, volume_cells
@@ -72,7 +72,8 @@ class SignalsSummary:
 
 def run_signals(workspace: Workspace, params: SignalsParams | None = None, engine: Engine | None = None) -> SignalsSummary:
     """Compute every signal and store the result tables (the report calls this with defaults).
-    `engine` counts the volume series (DuckDB on the workspace when None, or Spark)."""
+    `engine` dates the accounts and counts the creation and volume series (DuckDB on the
+    workspace when None, or Spark)."""
     params = params or SignalsParams()
     params.validate()
     con = workspace.con
@@ -80,7 +81,7 @@ def run_signals(workspace: Workspace, params: SignalsParams | None = None, engin
     with_coordination = table_exists(con, "coordination_accounts")
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE signals_account_dates AS {ACCOUNT_DATES_SQL}")
+        store_account_dates(con, engine)
         _store_creation_bursts(con, params, with_coordination)
         _store_accounts(con)
         _store_volume_bursts(con, params, with_coordination, engine)

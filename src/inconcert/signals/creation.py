@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from inconcert.engines import Engine, Step
+from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.signals.counts import Baseline, adaptive_block, score_counts
 
 PROFILE, FIRST_SEEN = "profile", "first_seen"
@@ -41,28 +43,81 @@ class Resolution:
 DAY = Resolution("day", 86_400, 7, 1)
 HOUR = Resolution("hour", 3_600, 24, 24)
 
-ACCOUNT_DATES_SQL = f"""
-WITH known AS (
-    SELECT platform, account_id FROM accounts
-    UNION SELECT platform, account_id FROM posts
-    UNION SELECT platform, account_id FROM actions
-),
-profile AS (SELECT platform, account_id, min(created_at) AS created_at FROM accounts GROUP BY ALL),
-seen AS (
-    SELECT platform, account_id, min(ts) AS first_seen, max(ts) AS last_seen
-    FROM (SELECT platform, account_id, ts FROM posts UNION ALL SELECT platform, account_id, ts FROM actions)
-    WHERE ts IS NOT NULL GROUP BY ALL
-),
-first_seen_platforms AS (SELECT unnest({list(FIRST_SEEN_PLATFORMS)!r}) AS platform)
-SELECT k.platform, k.account_id,
-       CASE WHEN p.created_at IS NOT NULL THEN p.created_at
-            WHEN k.platform IN (SELECT platform FROM first_seen_platforms) THEN s.first_seen END AS created_at,
-       CASE WHEN p.created_at IS NOT NULL THEN '{PROFILE}'
-            WHEN k.platform IN (SELECT platform FROM first_seen_platforms) AND s.first_seen IS NOT NULL
-            THEN '{FIRST_SEEN}' END AS created_at_source,
-       s.first_seen, s.last_seen
-FROM known k LEFT JOIN profile p USING (platform, account_id) LEFT JOIN seen s USING (platform, account_id)
-"""
+MICROS = 1_000_000
+_FIRST_SEEN_LIST = ", ".join(f"'{platform}'" for platform in FIRST_SEEN_PLATFORMS)
+
+# The inputs of the relational part, times as integer microseconds so that both engines
+# read and write them alike: profiles' creation dates, and every moment an account was
+# seen active (a post or an action; NULL where the data gives no time).
+CREATION_INPUTS_SQL = {
+    "creation_profiles": "SELECT platform, account_id, epoch_us(created_at) AS created_us FROM accounts",
+    "creation_activity": (
+        "SELECT platform, account_id, epoch_us(ts) AS t FROM posts "
+        "UNION ALL SELECT platform, account_id, epoch_us(ts) AS t FROM actions"
+    ),
+}
+
+
+def creation_count_steps() -> list[Step]:
+    """The relational part, engine-neutral (DuckDB, or Spark SQL through SQLGlot): one
+    creation date per known account (`creation_account_dates`, one row per account), and
+    how many accounts were created in each day and hour of each date basis
+    (`creation_period_counts`). Only these reduced tables come back from the engine."""
+    counts = " UNION ALL ".join(
+        f"""
+        SELECT created_at_source AS date_basis, '{resolution.name}' AS resolution,
+               CAST(floor(created_us / {resolution.seconds * MICROS}) AS BIGINT) AS period, count(*) AS n
+        FROM creation_account_dates WHERE created_us IS NOT NULL
+        GROUP BY created_at_source, CAST(floor(created_us / {resolution.seconds * MICROS}) AS BIGINT)
+        """
+        for resolution in (DAY, HOUR)
+    )
+    return [
+        Step("creation_account_dates", f"""
+            WITH known AS (
+                SELECT platform, account_id FROM creation_profiles
+                UNION SELECT platform, account_id FROM creation_activity
+            ),
+            profile AS (
+                SELECT platform, account_id, min(created_us) AS created_us FROM creation_profiles
+                GROUP BY platform, account_id
+            ),
+            seen AS (
+                SELECT platform, account_id, min(t) AS first_seen_us, max(t) AS last_seen_us FROM creation_activity
+                WHERE t IS NOT NULL GROUP BY platform, account_id
+            )
+            SELECT k.platform, k.account_id,
+                   CASE WHEN p.created_us IS NOT NULL THEN p.created_us
+                        WHEN k.platform IN ({_FIRST_SEEN_LIST}) THEN s.first_seen_us END AS created_us,
+                   CASE WHEN p.created_us IS NOT NULL THEN '{PROFILE}'
+                        WHEN k.platform IN ({_FIRST_SEEN_LIST}) AND s.first_seen_us IS NOT NULL
+                        THEN '{FIRST_SEEN}' END AS created_at_source,
+                   s.first_seen_us, s.last_seen_us
+            FROM known k
+            LEFT JOIN profile p ON p.platform = k.platform AND p.account_id = k.account_id
+            LEFT JOIN seen s ON s.platform = k.platform AND s.account_id = k.account_id
+        """),
+        Step("creation_period_counts", counts),
+    ]
+
+
+def store_account_dates(con, engine: Engine | None = None) -> None:
+    """Count on `engine` (DuckDB on the workspace when None, or Spark) and keep the
+    results on `con`: `signals_account_dates` (platform, account_id, created_at,
+    created_at_source, first_seen, last_seen) and `creation_period_counts`."""
+    for name, sql in CREATION_INPUTS_SQL.items():
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
+    (engine or DuckDBEngine()).run(
+        con, list(CREATION_INPUTS_SQL), creation_count_steps(), ["creation_account_dates", "creation_period_counts"]
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE signals_account_dates AS
+        SELECT platform, account_id, make_timestamp(created_us) AS created_at, created_at_source,
+               make_timestamp(first_seen_us) AS first_seen, make_timestamp(last_seen_us) AS last_seen
+        FROM creation_account_dates
+        """
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +129,7 @@ class CreationRules:
 
 def creation_periods(con, rules: CreationRules) -> pa.Table:
     """One row per period with at least one account created, for every date basis and
-    resolution tested. Reads the temp table `signals_account_dates`."""
+    resolution tested. Reads the table `creation_period_counts` (`store_account_dates`)."""
     tables = []
     for basis in (PROFILE, FIRST_SEEN):
         day_index, day_counts = _period_counts(con, basis, DAY)
@@ -91,12 +146,11 @@ def _period_counts(con, basis: str, resolution: Resolution) -> tuple[int, np.nda
     """The dense count series from the first period with an account to the last, and the
     index (periods since the Unix epoch) of its first period."""
     found = con.execute(
-        f"""
-        SELECT CAST(floor(epoch(created_at) / {resolution.seconds}) AS BIGINT) AS period, count(*) AS n
-        FROM signals_account_dates WHERE created_at_source = ? AND created_at IS NOT NULL
-        GROUP BY period ORDER BY period
+        """
+        SELECT period, n FROM creation_period_counts WHERE date_basis = ? AND resolution = ?
+        ORDER BY period
         """,
-        [basis],
+        [basis, resolution.name],
     ).fetchnumpy()
     periods, counts = found["period"], found["n"]
     if periods.size == 0:
