@@ -430,3 +430,133 @@ def test_labels_from_word_order_where_the_parse_gives_no_apposition():
 def test_a_figure_is_no_label():
     document = parse_text("Turnout was 48 in the capital, the Electoral Board said on Sunday evening after the count.")
     assert not any(label.label.startswith("48") for label in extract_labels(document))
+
+
+# -- numeric disagreements: whose figure it is ---------------------------------------------
+
+
+def _figures(doc_id: str, text: str) -> list:
+    from dataclasses import replace
+
+    return [replace(q, doc_id=doc_id) for q in _quantity(text)]
+
+
+def _numeric(*articles: tuple[str, str]) -> list:
+    from inconcert.text.disagreements import numeric_disagreements
+
+    figures = [q for doc_id, text in articles for q in _figures(doc_id, text)]
+    context = {(q.doc_id, q.start): ({"Tarnic"}, {"Tarnic"}) for q in figures}
+    return numeric_disagreements(figures, context)
+
+
+def test_a_figure_cited_to_be_rejected_belongs_to_its_holder_not_the_writer():
+    found = {q.text: q for q in _quantity(
+        "The Front's “200,000 marchers” are a fantasy. Police counted fewer than 16,000 in Tarnic.")}
+    assert found["200,000"].distanced and found["200,000"].attributed_to == "The Front"
+    assert not found["fewer than 16,000"].distanced
+    # the bare figure after one that names the crowd counts the same crowd
+    assert found["fewer than 16,000"].event_class == found["200,000"].event_class == "protested"
+    found = {q.text: q for q in _quantity(
+        "Prosecutors hold 212 suspects, the Prosecutor General's office says — not the thousands invented by foreign NGOs.")}
+    assert found["thousands"].distanced and found["thousands"].attributed_to == "foreign NGOs"
+    assert not found["212"].distanced
+    found = {q.text: q for q in _quantity("Claims of 40 dead are exaggerated; only 12 people died, the ministry said.")}
+    assert found["40"].distanced and not found["only 12"].distanced
+    # a rejection speaks of the figure next to it, not of one a clause away
+    found = {q.text: q for q in _quantity(
+        "Only 4,800 residents have registered as displaced, the ministry said, rejecting invented numbers from abroad.")}
+    assert not found["Only 4,800"].distanced
+
+
+def test_quoting_the_other_sides_figure_to_reject_it_does_not_hide_the_disagreement():
+    held = ("a", "At least 40 people were killed in the Tarnic market, the health committee said.")
+    rejecting = ("b", "Reports of 40 people killed in Tarnic are pure invention. Only 12 people died, police said.")
+    rows = _numeric(held, rejecting)
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert {(row.a.doc_id, row.a.claim), (row.b.doc_id, row.b.claim)} == {
+        ("a", held[1]), ("b", "Only 12 people died, police said.")}  # both sentences as evidence
+    assert {row.a.source, row.b.source} == {"the health committee", "police"}  # and both sources
+    # without a figure of its own, the rejection alone is the disagreement
+    rows = _numeric(held, ("b", "Reports of 40 people killed in Tarnic are pure invention."))
+    assert len(rows) == 1 and "only to reject it" in rows[0].summary
+    assert {rows[0].a.claim, rows[0].b.claim} == {held[1], "Reports of 40 people killed in Tarnic are pure invention."}
+
+
+def test_a_writers_own_figure_outweighs_the_other_sides_figure_it_reports():
+    ministry = ("a", "Nine people died at the Tarnic market, the ministry said.")
+    opinion = ("b", "Twenty-three people were killed at the Tarnic market. The ministry says nine people died there.")
+    wire = ("c", "Nine people died at the Tarnic market, the ministry said, while the health committee said 23 people were killed.")
+    rows = _numeric(ministry, opinion, wire)
+    assert [(r.a.doc_id, r.b.doc_id) for r in rows] == [("a", "b")], rows  # the wire story reports both: no side
+    assert {r.a.source for r in rows} | {r.b.source for r in rows} == {"the ministry", ""}
+
+
+def test_figures_from_other_stories_sharing_only_generic_names_are_not_compared():
+    from inconcert.text.disagreements import numeric_disagreements
+
+    a = _figures("a", "Three people died in Korva, the Interior Ministry said, after a fire.")
+    b = _figures("b", "Nine people died in the fire, the Interior Ministry said.")
+    context = {(q.doc_id, q.start): ({"Interior Ministry"}, {"Interior Ministry", "President"}) for q in a + b}
+    assert numeric_disagreements(a + b, context) == []
+    # the same two figures in articles that both name the town, one naming it only elsewhere
+    context = {(q.doc_id, q.start): (set(), {"Korva", "Interior Ministry"}, set(), {"Korva"}) for q in a + b}
+    assert len(numeric_disagreements(a + b, context)) == 1
+
+
+def test_a_one_word_short_form_is_the_one_longer_name_of_the_article():
+    from inconcert.text.actors import ActorIndex
+
+    index = ActorIndex.build((), ["Citizens’ Front", "Front", "Interior Ministry", "Defence Ministry"])
+    assert index.canonical("the Front", (), ["Citizens’ Front", "Interior Ministry"]) == "Citizens’ Front"
+    # two ministries in the article: "the Ministry" is neither
+    assert index.canonical("the Ministry", (), ["Interior Ministry", "Defence Ministry"]) == "Ministry"
+    # a plural group noun is not an organisation's short form
+    assert index.canonical("Muslims", (), ["Jihadi Muslims"]) == "Muslims"
+
+
+def test_a_government_named_after_its_leader_is_the_country_where_the_text_says_so(tmp_path):
+    from inconcert.text.actors import government_aliases, government_links
+
+    links = government_links("Dornland's President Aurel Vasko spoke in Halbek, the capital of Dornland. "
+                             "Talks with President Ivo Rask of Marwen failed; Marwen's capital, Sela, was calm.")
+    assert government_aliases(links) == {"Aurel Vasko": "Dornland", "Vasko": "Dornland", "Halbek": "Dornland",
+                                         "Ivo Rask": "Marwen", "Rask": "Marwen", "Sela": "Marwen"}
+    # a surname tied to two countries stands for neither
+    assert "Vasko" not in government_aliases(links + [("Vasko", "Marwen")])
+    # an adjective of nationality is the place it is made from, when exactly one is named
+    from inconcert.text.actors import country_of_adjective
+
+    adjective = government_aliases(government_links("Sarnian President Lev al-Dura met envoys."))
+    assert adjective == {"Lev al-Dura": "Sarnian", "al-Dura": "Sarnian", "Dura": "Sarnian"}
+    assert country_of_adjective("Sarnian", {"Sarnia", "Sela"}) == "Sarnia"
+    assert country_of_adjective("Iranian", {"Iran", "Iraq"}) == "Iran" and country_of_adjective("Iraqi", {"Iran", "Iraq"}) == "Iraq"
+    assert country_of_adjective("Sarnian", {"Sela"}) == "Sarnian"
+    articles = {
+        "gov.txt": "Dornland's President Aurel Vasko opened parliament on Monday.\n\n"
+                   "The legitimate government of Dornland will defend every village, he said.\n",
+        "opp.txt": "The Vasko junta shelled three villages in the valley on Sunday.\n\n"
+                   "Residents said they had nowhere to go.\n",
+    }
+    for name, text in articles.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert_clean_exit(ingest(tmp_path / "ws", "articles", *(tmp_path / name for name in articles)))
+    assert_clean_exit(run_cli("text", "--workspace", tmp_path / "ws", "--out", tmp_path / "out"))
+    labels = {(r["doc_id"], r["mention"]): r["entity"] for r in read_csv(tmp_path / "out" / "labels.csv")}
+    assert labels[("opp.txt", "Vasko")] == "Dornland", labels
+    rows = [r for r in read_csv(tmp_path / "out" / "disagreements.csv") if r["kind"] == "characterization"]
+    assert any(r["topic"] == "Dornland" and {r["doc_a"], r["doc_b"]} == set(articles) for r in rows), rows
+
+
+def test_an_article_citing_the_others_figure_speaks_of_the_same_count():
+    from inconcert.text.disagreements import numeric_disagreements
+
+    ngo = _figures("a", "Some 3,000 men have been detained in camps since January, the Rights Forum says.")
+    state = _figures("b", "Prosecutors hold 212 suspects, the prosecutor's office says — not the thousands invented by NGOs.")
+    # the two articles name nothing in common, but the second cites the first one's count to reject it
+    context = {(q.doc_id, q.start): (set(), {"Rights Forum"} if q.doc_id == "a" else {"Vostra"}) for q in ngo + state}
+    rows = numeric_disagreements(ngo + state, context)
+    assert [(r.a.claim, r.b.claim) for r in rows] == [(ngo[0].sentence, state[0].sentence)], rows
+    # an open-ended figure ("more than 600") is no proof that "thousands" cites it
+    other = _figures("a", "More than 600 people have been detained since January, the Rights Forum says.")
+    assert numeric_disagreements(other + state, context) == []

@@ -29,6 +29,16 @@ def initials(name: str) -> str:
     return "".join(word[0] for word in re.split(r"[\s-]+", name) if word and word.lower() not in _SMALL_WORDS).upper()
 
 
+# The last word of an organisation's name that an article uses alone for it ("the Front"
+# for the Citizens’ Front, "the Ministry" for the Interior Ministry).
+ORGANISATION_HEADS = frozenset(
+    """front movement army party union council committee ministry forum watch alliance league brigade
+    brigades forces force coalition federation institute foundation trust fund agency bureau service
+    commission court militia guard guards network group organisation organization centre center
+    office assembly parliament government authority authorities corps unit units company bank""".split()
+)
+
+
 class ActorIndex:
     """Maps each mention to the canonical name of its actor."""
 
@@ -56,15 +66,21 @@ class ActorIndex:
                     index.aliases[short] = next(iter(longer))
         return index
 
-    def canonical(self, mention: str, people_in_document: Iterable[str] = ()) -> str:
+    def canonical(self, mention: str, people_in_document: Iterable[str] = (), names_in_document: Iterable[str] = ()) -> str:
+        """A surname is the one person of the article whose name ends with it; any other
+        one-word short form ("the Front", "the Ministry") is the one longer name of the
+        article ending with it ("Citizens’ Front"), never a guess between two."""
         name = plain_name(mention)
         key = name.replace(".", "")
         if key in self.aliases:
             return self.aliases[key]
-        if " " not in name:
-            fuller = [p for p in (plain_name(p) for p in people_in_document) if p.endswith(" " + name)]
-            if len(set(fuller)) == 1:
-                return fuller[0]
+        if " " not in name and name[:1].isupper() and not name.isupper():
+            for candidates in (people_in_document, names_in_document if name.lower() in ORGANISATION_HEADS else ()):
+                fuller = {p for p in (plain_name(p) for p in candidates) if p.endswith(" " + name)}
+                if len(fuller) == 1:
+                    return self.canonical(next(iter(fuller)))
+                if fuller:
+                    break
         return name
 
 
@@ -165,3 +181,66 @@ def _actor_mentions(doc) -> list:
                 end += 1
             mentions.append(doc[ent.start:end])
     return sorted(mentions, key=lambda span: span.start)
+
+
+# -- a government named after its leader or its capital -------------------------------------
+
+_NAME = r"[A-Z][\w’'-]+"
+_COUNTRY = rf"{_NAME}(?:\s+{_NAME})?"
+_PERSON = rf"{_NAME}(?:\s+(?:al-|el-|bin\s+|ibn\s+|de\s+|van\s+|von\s+)?{_NAME}){{0,2}}"  # "Bashar al-Assad"
+_HEAD_TITLES = r"(?:President|Prime\s+Minister|Premier|Chancellor|dictator|strongman|King|Emir|Supreme\s+Leader)"
+# Only where the text itself ties the leader or the capital to the country: "Dornland's
+# President Aurel Vasko", "President Aurel Vasko of Dornland", "Halbek, the capital of
+# Dornland", "Dornland's capital, Halbek", "the Dornland capital Halbek".
+_LINKS = (
+    ("leader", re.compile(rf"\b(?P<country>{_COUNTRY})['’]s\s+{_HEAD_TITLES}\s+(?P<alias>{_PERSON})")),
+    ("leader", re.compile(rf"\b(?:President|Prime\s+Minister|Premier|Chancellor)\s+(?P<alias>{_PERSON})\s+of\s+(?P<country>{_COUNTRY})\b")),
+    # "Syrian President Bashar al-Assad": the adjective is resolved to the country's name
+    ("leader", re.compile(rf"\b(?P<country>[A-Z][a-z]+(?:an|ian|ese|i|ish|ic))\s+(?:President|Prime\s+Minister|Premier|Chancellor|dictator|strongman)\s+(?P<alias>{_PERSON})")),
+    ("capital", re.compile(rf"\b(?P<alias>{_NAME}),\s+(?:the\s+)?capital\s+of\s+(?P<country>{_COUNTRY})\b")),
+    ("capital", re.compile(rf"\b(?P<alias>{_NAME}),\s+(?P<country>{_COUNTRY})['’]s\s+capital\b")),
+    ("capital", re.compile(rf"\b(?P<country>{_COUNTRY})['’]s\s+capital,?\s+(?P<alias>{_NAME})\b")),
+    ("capital", re.compile(rf"\b[Tt]he\s+(?P<country>{_COUNTRY})\s+capital,?\s+(?P<alias>{_NAME})\b")),
+)
+# Label heads that speak of a government ("the Vasko junta", "the Halbek regime").
+GOVERNMENT_HEADS = frozenset("regime junta government administration dictatorship leadership authorities cabinet".split())
+
+
+def government_links(text: str) -> list[tuple[str, str]]:
+    """(alias, country) pairs the text states: a leader's surname and full name, or a
+    capital, each standing for the country's government."""
+    links = []
+    for kind, pattern in _LINKS:
+        for match in pattern.finditer(text):
+            alias, country = plain_name(match.group("alias")), plain_name(match.group("country"))
+            if alias == country or country.split()[0] in ("The", "A", "An"):
+                continue
+            links.append((alias, country))
+            if kind == "leader" and " " in alias:
+                surname = alias.split()[-1]
+                links.append((surname, country))
+                if re.match(r"(?:al|el)-", surname):
+                    links.append((surname[3:], country))  # "the Assad regime"
+    return links
+
+
+def government_aliases(links: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Each alias that the collection ties to exactly one country."""
+    countries: dict[str, set[str]] = {}
+    for alias, country in links:
+        countries.setdefault(alias, set()).add(country)
+    return {alias: next(iter(found)) for alias, found in countries.items() if len(found) == 1}
+
+
+def country_of_adjective(adjective: str, places: Iterable[str]) -> str:
+    """The one place name of the collection an adjective of nationality is made from
+    ("Syrian" Syria, "Israeli" Israel, "Ukrainian" Ukraine); the adjective itself when none
+    or several are."""
+    found = {place for place in places if " " not in place and len(place) >= 4 and (
+        adjective.startswith(place) or (place.endswith("e") and len(place) >= 5 and adjective.startswith(place[:-1])))}
+    return next(iter(found)) if len(found) == 1 else adjective
+
+
+def stands_for_government(label: str) -> bool:
+    words = re.findall(r"[a-z]+", label.lower())
+    return bool(words) and words[-1] in GOVERNMENT_HEADS

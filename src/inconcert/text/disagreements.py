@@ -2,7 +2,9 @@
 
 - numeric: figures about the same counted thing and event ("killed:people") whose ranges,
   read with their qualifiers ("at least 40" is 40 or more), do not overlap, in passages
-  that share a named place or actor;
+  that share a named place or actor; each figure counts for whom the article credits it
+  to, so a figure cited only to be rejected ("claims of 40 dead are exaggerated") is not
+  the writer's, and citing another article's figure to reject it is itself a disagreement;
 - characterization: the same actor labelled with different polarity (negative in one
   article, positive or neutral in the other);
 - factual: opposite assertions about the same event: one article holds an actor
@@ -26,7 +28,9 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from inconcert.text.actors import plain_name
 from inconcert.text.labels import polarity_of
 from inconcert.text.lexicon import ROLE_NOUNS
 from inconcert.text.quantities import VAGUE, Quantity, topic_of
@@ -107,9 +111,17 @@ def _articles(n: int) -> str:
 
 def interval(quantity: Quantity) -> tuple[float, float]:
     """The values a figure allows, read with its qualifier."""
-    low, high = quantity.value_low, quantity.value_high
-    qualifier = quantity.qualifier.replace("between", "").strip()
-    if any(word in quantity.text.lower() for word in VAGUE if word[0] in "dhtmbs" and word.endswith("s")):
+    return _interval(quantity.text, quantity.value_low, quantity.value_high, quantity.qualifier)
+
+
+_VAGUE_PLURALS = tuple(word for word in VAGUE if word[0] in "dhtmbs" and word.endswith("s"))
+
+
+@lru_cache(maxsize=65536)  # every pair of figures on a topic asks again
+def _interval(text: str, low: float, high: float, qualifier: str) -> tuple[float, float]:
+    qualifier = qualifier.replace("between", "").strip()
+    lowered = text.lower()
+    if any(word in lowered for word in _VAGUE_PLURALS):
         return low, low * 10 - 1
     if qualifier in AT_LEAST:
         return low, math.inf
@@ -124,43 +136,126 @@ def interval(quantity: Quantity) -> tuple[float, float]:
 
 def numeric_disagreements(quantities: list[Quantity], context: dict[tuple[str, int], set[str]]) -> list[Disagreement]:
     """`context` maps (doc_id, start) of each figure to the names in its paragraph and in
-    its article."""
+    its article.
+
+    Each figure counts for whom the article credits it to: an article's own figures are
+    those it does not cite only to reject; when it asserts a figure itself, a different
+    figure it credits to someone else is that someone's, not the article's ("We buried 23.
+    The minister spoke of nine" holds 23). Two articles disagree when their own figures do
+    not overlap, or when one cites the other's figure only to reject it."""
     by_topic: dict[str, list[Quantity]] = defaultdict(list)
     for quantity in quantities:
         topic = topic_of(quantity)
         if topic:
             by_topic[topic].append(quantity)
+    # each figure's names, generic ones dropped, once rather than for every pair
+    context = {key: (bool(value[1]), *(_anchors(part) for part in value)) for key, value in context.items()}
     rows = []
     for topic, claims in sorted(by_topic.items()):
         common = _common_names(context, claims)
+        own = _own_figures(claims)
+        own_by_doc: dict[str, list[Quantity]] = defaultdict(list)
+        for claim in own:
+            own_by_doc[claim.doc_id].append(claim)
+        citing = _citing(claims, own)
         seen: set[tuple] = set()
+        rejections = []
         for i, qa in enumerate(claims):
             for qb in claims[i + 1:]:
                 if qa.doc_id == qb.doc_id:
                     continue
                 a, b = (qa, qb) if qa.doc_id < qb.doc_id else (qb, qa)
                 key = (a.doc_id, b.doc_id, interval(a), interval(b))
-                if key in seen or not _overlapping_context(context, a, b, common):
+                if key in seen:
                     continue
-                if _acknowledged(a, claims, b.doc_id) or _acknowledged(b, claims, a.doc_id):
+                same_story = _overlapping_context(context, a, b, common)
+                if not (same_story or (a.doc_id, b.doc_id) in citing or (b.doc_id, a.doc_id) in citing):
                     continue
-                seen.add(key)
-                rows.append(Disagreement(
-                    topic, "numeric", _figure(a), _figure(b),
-                    f"{_topic_words(topic)}: {_said(a)} vs {_said(b)}", (_position(a), _position(b)),
-                ))
+                if a in own and b in own:
+                    if _overlap(interval(a), interval(b)):
+                        continue
+                    if _acknowledged(a, own_by_doc[b.doc_id]) or _acknowledged(b, own_by_doc[a.doc_id]):
+                        continue
+                    seen.add(key)
+                    rows.append(Disagreement(
+                        topic, "numeric", _figure(a), _figure(b),
+                        f"{_topic_words(topic)}: {_said(a)} vs {_said(b)}", (_position(a), _position(b)),
+                    ))
+                elif same_story and (a in own) != (b in own) and (a.distanced or b.distanced):
+                    rejections.append((a, b) if a in own else (b, a))
+        # "claims of 40 dead are exaggerated" against an article that holds 40: a
+        # disagreement even when the rejecting article gives no figure of its own
+        for held, rejected in rejections:
+            if not _cites(rejected, held):
+                continue
+            if own_by_doc[rejected.doc_id]:
+                continue  # its own figure sets it against the other article, or not
+            key = (held.doc_id, rejected.doc_id, interval(held), "rejected")
+            if key in seen:
+                continue
+            seen.add(key)
+            rejected_by = f"{rejected.doc_id} cites {rejected.text!r} ({rejected.attributed_to or 'others'}) only to reject it"
+            a, b = (held, rejected) if held.doc_id < rejected.doc_id else (rejected, held)
+            rows.append(Disagreement(
+                topic, "numeric", _figure(a), _figure(b), f"{_topic_words(topic)}: {_said(held)}; {rejected_by}",
+                (_position(held), f"rejects {_position(rejected)}") if a is held else (f"rejects {_position(rejected)}", _position(held)),
+            ))
     return grouped(rows)
 
 
+def _citing(claims: list[Quantity], own: set[Quantity]) -> set[tuple[str, str]]:
+    """(article, other article) where the first cites, as someone else's, the figure the
+    other holds ("not the thousands invented by foreign NGOs" against "some 3,000 men have
+    been detained"): the two then speak of the same count whatever names they share."""
+    held = [q for q in claims if q in own]
+    pairs = set()
+    for cited in claims:
+        if cited in own:
+            continue
+        for figure in held:
+            if figure.doc_id != cited.doc_id and _cites(cited, figure):
+                pairs.add((cited.doc_id, figure.doc_id))
+    return pairs
+
+
+def _cites(cited: Quantity, figure: Quantity) -> bool:
+    """`cited` can be a citation of `figure`: it allows the figure's own value ("some
+    3,000" can be the "thousands" cited), and an open-ended figure only the same number
+    ("at least 40" is cited as "40"; "more than 600" is not cited as "thousands")."""
+    low, high = interval(figure)
+    if math.isinf(high) or low == 0.0:
+        return abs(figure.value_low - cited.value_low) <= APPROXIMATION * max(figure.value_low, cited.value_low)
+    cited_low, cited_high = interval(cited)
+    return cited_low <= figure.value_low <= cited_high and _commits_to(cited, figure)
+
+
+def _own_figures(claims: list[Quantity]) -> set[Quantity]:
+    """The figures each article holds: not cited to be rejected, and, where the article
+    asserts figures itself, none it credits to others that differ from its own."""
+    by_doc: dict[str, list[Quantity]] = defaultdict(list)
+    for claim in claims:
+        if not claim.distanced:
+            by_doc[claim.doc_id].append(claim)
+    own = set()
+    for figures in by_doc.values():
+        asserted = [q for q in figures if not q.attributed_to]
+        own.update(q for q in figures if not asserted or not q.attributed_to
+                   or any(_overlap(interval(q), interval(mine)) for mine in asserted))
+    return own
+
+
 def _position(quantity: Quantity) -> str:
+    """A figure and its source, so that articles repeating one source's figure are one
+    side of a group ("the Health Ministry's" and "the health ministry" are one source)."""
     low, high = interval(quantity)
-    return f"{low:g}-{high:g} ({(quantity.attributed_to or 'the author').lower()})"
+    source = plain_name(quantity.attributed_to).lower() if quantity.attributed_to else "the author"
+    return f"{low:g}-{high:g} ({source})"
 
 
-def _acknowledged(quantity: Quantity, claims: list[Quantity], other_doc: str) -> bool:
-    """The other article also gives a figure compatible with this one (a wire story that
+def _acknowledged(quantity: Quantity, others_own: list[Quantity]) -> bool:
+    """The other article also holds a figure compatible with this one (a wire story that
     reports both tolls does not contradict either)."""
-    return any(_overlap(interval(quantity), interval(c)) and _commits_to(c, quantity) for c in claims if c.doc_id == other_doc)
+    return any(_overlap(interval(quantity), interval(c)) and _commits_to(c, quantity) for c in others_own)
 
 
 def _commits_to(figure: Quantity, other: Quantity) -> bool:
@@ -181,22 +276,59 @@ SHARED_DOCUMENT_NAMES = 2
 
 def _overlapping_context(context, a: Quantity, b: Quantity, common: frozenset = frozenset()) -> bool:
     """The two figures are about the same story: their paragraphs name a common place or
-    actor, their sentences share a noun of setting ("border villages"), or their articles
+    actor, their sentences share a noun of setting ("border villages") in articles that
+    name an actor or place in common, or their articles
     share two names besides the `common` ones that most articles of the collection name (in
     a collection about one conflict every article names its two sides, whatever event it
     reports)."""
-    para_a, doc_a = context.get((a.doc_id, a.start), (set(), set()))
-    para_b, doc_b = context.get((b.doc_id, b.start), (set(), set()))
-    if para_a & para_b or a.setting & b.setting or len((doc_a & doc_b) - common) >= SHARED_DOCUMENT_NAMES:
+    named_a, para_a, doc_a, *places_a = context.get((a.doc_id, a.start), (False, frozenset(), frozenset()))
+    named_b, para_b, doc_b, *places_b = context.get((b.doc_id, b.start), (False, frozenset(), frozenset()))
+    if not (named_a or named_b):
         return True
-    return not (doc_a or doc_b)
+    para, shared = para_a & para_b, doc_a & doc_b
+    # a noun of setting ("market", "fire") is common to many stories: it ties two figures
+    # only in articles about one conflict (naming at least one actor or place in common)
+    if para or (a.setting & b.setting and shared) or len(shared - common) >= SHARED_DOCUMENT_NAMES:
+        return True
+    return bool(places_a and places_b and _same_place(*places_a, *places_b))
+
+
+def _same_place(para_places_a: set, doc_places_a: set, para_places_b: set, doc_places_b: set) -> bool:
+    """Both articles name the place where the events happened (a square, a town), and
+    neither figure's paragraph names a place that the other article never names: figures
+    on one topic from articles about one place are about one event even when a paragraph
+    names no place ("brought about 15,000 people to the capital")."""
+    if not doc_places_a & doc_places_b:
+        return False
+    return para_places_a <= doc_places_b and para_places_b <= doc_places_a
+
+
+# Words of names every state and conflict has ("the Interior Ministry", "President",
+# "Police"): sharing one says nothing about being the same event.
+GENERIC_NAME_WORDS = frozenset(
+    """ministry minister interior defence defense foreign health justice finance energy home affairs
+    office president prime presidency government state army police military forces force armed
+    parliament council committee court prosecutor general union national federal central republic
+    agency news press media tv radio service services department secretary spokesman spokeswoman
+    red cross crescent united nations un eu nato western european west east north south northern southern
+    eastern international human rights watch amnesty reuters ap afp""".split()
+)
+
+
+def _anchors(names: set[str]) -> frozenset[str]:
+    return frozenset(name for name in names if _is_anchor(name))
+
+
+@lru_cache(maxsize=65536)
+def _is_anchor(name: str) -> bool:
+    return any(w not in GENERIC_NAME_WORDS for w in re.findall(r"[a-z]+", name.lower()))
 
 
 def _common_names(context, claims: list[Quantity]) -> frozenset:
     """Names that more than half of the articles giving figures on this topic mention."""
     names_by_doc: dict[str, set[str]] = {}
     for claim in claims:
-        names_by_doc[claim.doc_id] = context.get((claim.doc_id, claim.start), (set(), set()))[1]
+        names_by_doc[claim.doc_id] = context.get((claim.doc_id, claim.start), (False, frozenset(), frozenset()))[2]
     if len(names_by_doc) < 4:
         return frozenset()
     counts: dict[str, int] = defaultdict(int)
@@ -207,7 +339,8 @@ def _common_names(context, claims: list[Quantity]) -> frozenset:
 
 
 def _figure(quantity: Quantity) -> Claim:
-    return Claim(quantity.doc_id, quantity.start, quantity.end, quantity.text, quantity.attributed_to)
+    """The figure's span, its sentence as the claim and whom the article credits it to."""
+    return Claim(quantity.doc_id, quantity.start, quantity.end, quantity.sentence or quantity.text, quantity.attributed_to)
 
 
 def _said(quantity: Quantity) -> str:

@@ -62,7 +62,8 @@ EVENT_CLASSES = {
     "displaced": "displaced fled fleeing refugees evacuated homeless uprooted",
     "arrested": "arrested arrests detained detention detentions jailed imprisoned prisoners detainees suspects",
     "missing": "missing disappeared abducted kidnapped",
-    "protested": "protesters demonstrators marched rallied protested protest march rally joined",
+    "protested": """protesters demonstrators marched rallied protested protest march rally joined marchers crowd crowds
+        turnout gathered attended participants brought mobilised mobilized""",
     "destroyed": "destroyed damaged wrecked razed demolished",
 }
 EVENT_CLASS_OF = {word: event for event, words in EVENT_CLASSES.items() for word in words.split()}

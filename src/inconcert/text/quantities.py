@@ -13,7 +13,7 @@ numbers that web copies glue to words and punctuation ("reforms:4", "Accord\".7"
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inconcert.text.attributions import Attribution, credited_source
 from inconcert.text.document import Document
@@ -107,6 +107,10 @@ class Quantity:
     hedged: bool
     kind: str  # count, money or percent
     setting: frozenset = frozenset()  # the sentence's nouns for where and what ("tarnic", "market"), to tell events apart
+    # cited only to be rejected ("claims of 40 dead are exaggerated", "not the thousands
+    # invented by NGOs"): the figure belongs to whom it is credited to, not to the writer
+    distanced: bool = False
+    sentence: str = ""  # the figure's sentence, the evidence a disagreement shows
 
     @property
     def event_class(self) -> str:
@@ -122,6 +126,24 @@ def extract_quantities(document: Document, attributions: list[Attribution]) -> l
         quantity = _read(document, match, attributions)
         if quantity is not None:
             found.append(quantity)
+    return _elliptic_events(document, found)
+
+
+def _elliptic_events(document: Document, found: list[Quantity]) -> list[Quantity]:
+    """A bare figure right after one with an event counts the same thing: "Organisers
+    claimed 200,000 marchers. Police counted fewer than 16,000." (the same or the next
+    sentence of one paragraph, and the bare figure names nothing it counts)."""
+    doc, text = document.doc, document.text
+    sentence_of = [doc.char_span(q.start, q.end, alignment_mode="expand")[0].sent.start for q in found]
+    for k in range(1, len(found)):
+        q, previous = found[k], found[k - 1]
+        if q.counted or q.kind != "count" or q.event_class or not previous.event_class or previous.kind != "count":
+            continue
+        if not (0 <= sentence_of[k] - sentence_of[k - 1]) or re.search(r"\n\s*\n", text[previous.end:q.start]):
+            continue
+        if sentence_of[k] != sentence_of[k - 1] and doc[sentence_of[k]].sent.start != doc[sentence_of[k - 1]].sent.end:
+            continue
+        found[k] = replace(q, event=previous.event)
     return found
 
 
@@ -159,13 +181,81 @@ def _read(document: Document, match: re.Match, attributions: list[Attribution]) 
     if kind == "money" and not counted:
         counted = _currency_name(low_text, unit)
     span_text = text[start:end]
+    sentence = doc.char_span(start, end, alignment_mode="expand")[0].sent
+    distanced, holder = _distancing(text, sentence.start_char, sentence.end_char, start, end)
     return Quantity(
         doc_id=document.doc_id, start=start, end=end, text=span_text, value_low=low, value_high=high,
         qualifier=qualifier, counted=counted, event=event,
-        attributed_to=credited_source(attributions, start, end, text),
+        attributed_to=holder or credited_source(attributions, start, end, text),
         hedged=qualifier in APPROXIMATE_QUALIFIERS or _hedged(doc, start, end),
-        kind=kind, setting=_setting(doc, start, end),
+        kind=kind, setting=_setting(doc, start, end), distanced=distanced,
+        sentence=" ".join(text[sentence.start_char:sentence.end_char].split()),
     )
+
+
+# Words with which a writer rejects a figure it cites ("claims of 40 dead are exaggerated",
+# "the Front's 200,000 marchers are a fantasy").
+REJECTION = re.compile(
+    r"\b(?:exaggerat\w*|inflat(?:ed|es|ing|ion)|overstat\w*|fantas(?:y|ies)|fiction|fictitious|fabricat\w*|"
+    r"invent(?:ed|ion|s)|made[- ]up|false(?:ly|hood)?|a lie|outright lies|myths?|hoax|bogus|baseless|groundless|"
+    r"unfounded|untrue|not true|nonsense|absurd|ridiculous|debunked|discredited|propaganda figures?|"
+    r"far[- ]fetched|wildly (?:off|wrong)|pure invention|pulled out of thin air)\b",
+    re.I,
+)
+# The writer sets the figure aside in the same phrase: "not the thousands …", "rather than 40".
+_SET_ASIDE = re.compile(r"(?:\bnot\s+(?:the\s+)?|\brather\s+than\s+(?:the\s+)?|\binstead\s+of\s+(?:the\s+)?|"
+                        r"\bnowhere\s+near\s+(?:the\s+)?)$", re.I)
+# Where the holder of a rejected figure is named: "the Front's “200,000 marchers”",
+# "the thousands invented by foreign NGOs", "claims by the ministry of 40 dead".
+_HOLDER_BEFORE = re.compile(r"((?:[Tt]he\s+)?[A-Z][\w’'-]*(?:\s+(?:of\s+)?[A-Z][\w’'-]*)*)['’]s?\s*[“\"‘']?\s*$")
+_HOLDER_AFTER = re.compile(
+    r"^[^,;.]{0,40}?\b(?:invented|claimed|quoted|cited|given|touted|circulated|spread|peddled|published|reported|"
+    r"put forward|issued)\s+by\s+((?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,4}?)(?=\s*(?:[,.;:!?)—–]|\s+(?:and|is|are|was|were|has|have)\b|$))"
+)
+_CLAUSE_BREAK = re.compile(r";|—|–|\s-\s|\b(?:but|while|whereas|however)\b", re.I)
+
+
+def _distancing(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> tuple[bool, str]:
+    """Whether the writer cites the figure only to reject it, and whom the sentence
+    makes its holder (empty when it names none: the figure then keeps its attribution).
+    The rejection must be in the figure's own clause, so that "claims of 40 dead are
+    exaggerated; 12 died" rejects the 40, not the 12."""
+    clause_start, clause_end = sentence_start, sentence_end
+    for brk in _CLAUSE_BREAK.finditer(text, sentence_start, sentence_end):
+        if brk.end() <= start:
+            clause_start = brk.end()
+        elif brk.start() >= end:
+            clause_end = brk.start()
+            break
+    before, after = text[clause_start:start], text[end:clause_end]
+    set_aside = bool(_SET_ASIDE.search(before))
+    # a rejection word speaks of the nearest figure: in "4,800 left, and claims of 40,000
+    # are inflated" it is the 40,000 that is rejected
+    # and only within a few words of it: in "4,800 have registered, the ministry said,
+    # rejecting invented numbers" the invented numbers are another figure
+    rejected_before = [m for m in REJECTION.finditer(before) if _near(before[m.end():])]
+    rejected_after = [m for m in REJECTION.finditer(after) if _near(after[:m.start()])]
+    if not (set_aside or rejected_before or rejected_after):
+        return False, ""
+    holder = ""
+    by = _HOLDER_AFTER.search(after)
+    owner = _HOLDER_BEFORE.search(before[-80:])
+    if by:
+        holder = by.group(1)
+    elif owner and not re.fullmatch(r"(?:[Tt]he\s+)?(?:It|Its|This|That|These|Those|The)", owner.group(1)):
+        holder = owner.group(1)
+    return True, holder
+
+
+REJECTION_REACH = 6  # words between a figure and the word that rejects it
+
+
+def _near(between: str) -> bool:
+    return "," not in between and len(between.split()) <= REJECTION_REACH and not _has_figure(between)
+
+
+def _has_figure(text: str) -> bool:
+    return any(not re.fullmatch(r"(?i:an?|some|one)", m.group("low").strip()) for m in QUANTITY.finditer(text))
 
 
 def _refused(text: str, start: int, end: int, number: str, match: re.Match) -> bool:
@@ -409,13 +499,31 @@ def _event_word(doc, head, number_token, counted: str) -> str:
         if token.head is token:
             break
         token = token.head
+    # a headline run into the first sentence misleads the parse ("… pretends not to see
+    # By X Some 3,000 men have been detained"): the verb that follows the counted noun
+    following = _next_verb(doc, head)
+    if following is not None and following.lower_ in EVENT_CLASS_OF:
+        return following.lower_
     return first_verb
+
+
+def _next_verb(doc, head):
+    sentence_end = head.sent.end
+    for token in doc[head.i + 1: min(head.i + 9, sentence_end)]:
+        if token.pos_ == "VERB":
+            return token
+        if token.is_punct and token.text in ",;:—":
+            return None
+    return None
 
 
 # Nouns too common in news sentences to tell one event from another.
 _NOT_A_SETTING = frozenset(
     """ministry office spokesman spokeswoman official officials statement report reports agency group government
-    week weekend day days morning evening night month year time people figure figures number numbers""".split()
+    week weekend day days morning evening night month year time people figure figures number numbers
+    interior defence defense foreign health army military police forces force parliament president minister
+    prime council committee union court prosecutor prosecutors general capital country state media press news
+    hospital hospitals doctors sources source estimate estimates claims claim attack attacks""".split()
 )
 
 

@@ -26,7 +26,10 @@ from inconcert.errors import UserError
 from inconcert.store.files import copy_csv
 from inconcert.store.tables import table_exists
 from inconcert.store.workspace import Workspace
-from inconcert.text.actors import ActorIndex, actor_mentions, plain_name
+from inconcert.text.actors import (
+    ActorIndex, actor_mentions, country_of_adjective, government_aliases, government_links, plain_name,
+    stands_for_government,
+)
 from inconcert.text.attributions import credited_source, extract_attributions
 from inconcert.text.disagreements import (
     Disagreement, characterization_disagreements, factual_disagreements, numeric_disagreements, responsibility_stances,
@@ -37,10 +40,11 @@ from inconcert.text.quantities import extract_quantities, topic_of
 from inconcert.text.relations import extract_relations
 
 CONTEXT_TYPES = ("ORG", "PERSON", "NORP", "GPE", "FAC", "LOC", "EVENT")
+PLACE_TYPES = ("GPE", "FAC", "LOC")  # where an event happened: figures about one place are about one event
 
 # Each exported file: its name, its table and the columns the CONTRACT names first.
 FILES = {
-    "quantities.csv": ("text_quantities", "doc_id, start, \"end\", text, value_low, value_high, qualifier, counted, attributed_to, hedged, event, kind, topic"),
+    "quantities.csv": ("text_quantities", "doc_id, start, \"end\", text, value_low, value_high, qualifier, counted, attributed_to, hedged, event, kind, topic, distanced"),
     "attributions.csv": ("text_attributions", "doc_id, start, \"end\", source, text, cue, kind"),
     "labels.csv": ("text_labels", "doc_id, start, \"end\", entity, label, polarity, mention, pattern"),
     "relations.csv": ("text_relations", "doc_id, start, \"end\", subject, relation, object, pattern"),
@@ -52,7 +56,8 @@ SCHEMAS = {
     "text_quantities": pa.schema([("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("text", pa.string()),
                                   ("value_low", pa.float64()), ("value_high", pa.float64()), ("qualifier", pa.string()),
                                   ("counted", pa.string()), ("attributed_to", pa.string()), ("hedged", pa.bool_()),
-                                  ("event", pa.string()), ("kind", pa.string()), ("topic", pa.string())]),
+                                  ("event", pa.string()), ("kind", pa.string()), ("topic", pa.string()),
+                                  ("distanced", pa.bool_())]),
     "text_attributions": pa.schema([("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("source", pa.string()),
                                     ("text", pa.string()), ("cue", pa.string()), ("kind", pa.string())]),
     "text_labels": pa.schema([("doc_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("entity", pa.string()),
@@ -126,6 +131,7 @@ class _Findings:
     mentions: list = field(default_factory=list)  # (start, end, name, type)
     people: list = field(default_factory=list)
     paragraphs: list = field(default_factory=list)  # (start, end)
+    government_links: list = field(default_factory=list)  # (leader or capital, country) the text ties together
 
 
 def run_text(workspace: Workspace, out_dir: Path | None = None, params: TextParams | None = None,
@@ -272,8 +278,11 @@ def _analyse(document: Document) -> _Findings:
     mentions = actor_mentions(doc)
     found.mentions = [(m.start_char, m.end_char, plain_name(m.text), getattr(m, "label_", "") or "PROPN") for m in mentions]
     found.mentions += [(e.start_char, e.end_char, plain_name(e.text), e.label_) for e in doc.ents if e.label_ in ("LOC", "EVENT")]
+    # a dateline ("HALBEK —") says where an article was filed, not what it is about
+    found.mentions = [m for m in found.mentions if not _dateline(text, m[0], m[1])]
     found.people = [plain_name(e.text) for e in doc.ents if e.label_ == "PERSON"]
     found.paragraphs = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)]
+    found.government_links = government_links(text)
 
     def actors_in_sentence(sentence):
         return [plain_name(m.text) for m in mentions if sentence.start <= m.start and m.end <= sentence.end
@@ -286,31 +295,50 @@ def _analyse(document: Document) -> _Findings:
     return found
 
 
+_DATELINE_AFTER = re.compile(r"(?:\s*,\s*[A-Z][\w.]*)?\s*(?:\([^)\n]{1,40}\)\s*)?[—–-]")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return not text[line_start:start].strip() and text[start:end].isupper() and bool(_DATELINE_AFTER.match(text, end))
+
+
 def _unify_and_compare(findings: list[_Findings]) -> dict[str, list[dict]]:
     index = ActorIndex.build((), (name for f in findings for _, _, name, _ in f.mentions))
     tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS if name not in ("text_documents", "text_techniques")}
     quantities, labels, stances, context = [], [], [], {}
+    # a name the parse types as a place in any article is a place in all of them (the small
+    # model types "Unity Square" as a place in one article and an organisation in another)
+    place_names = {index.canonical(n) for f in findings for _, _, n, kind in f.mentions if kind in PLACE_TYPES}
+    governments = {index.canonical(alias): index.canonical(country_of_adjective(country, place_names))
+                   for alias, country in government_aliases(link for f in findings for link in f.government_links).items()}
     for f in findings:
         canonical: dict[str, str] = {}  # an article names the same actors over and over
 
-        def name(mention: str, people=f.people, canonical=canonical) -> str:
+        def name(mention: str, people=f.people, canonical=canonical, names=[n for _, _, n, kind in f.mentions if kind in ("ORG", "PROPN", "FAC")]) -> str:
             if mention not in canonical:
-                canonical[mention] = index.canonical(mention, people)
+                canonical[mention] = index.canonical(mention, people, names)
             return canonical[mention]
 
         in_document = {name(n) for _, _, n, _ in f.mentions} if f.quantities else set()
+        places = {n for n in in_document if n in place_names}
         for q in f.quantities:
             quantities.append(q)
             paragraph = next(((s, e) for s, e in f.paragraphs if s <= q.start < e), (q.start, q.end))
             context[(q.doc_id, q.start)] = (
                 {name(n) for s, e, n, _ in f.mentions if paragraph[0] <= s and e <= paragraph[1]},
                 in_document,
+                {name(n) for s, e, n, _ in f.mentions if paragraph[0] <= s and e <= paragraph[1] and name(n) in place_names},
+                places,
             )
             tables["text_quantities"].append({**_columns(q, SCHEMAS["text_quantities"]), "topic": topic_of(q)})
         for a in f.attributions:
             tables["text_attributions"].append(_columns(a, SCHEMAS["text_attributions"]))
         for label in f.labels:
-            row = {**_columns(label, SCHEMAS["text_labels"]), "entity": name(label.entity), "mention": label.entity}
+            entity = name(label.entity)
+            if stands_for_government(label.label) and entity in governments:
+                entity = governments[entity]  # "the Vasko junta", where the text calls Vasko Dornland's president
+            row = {**_columns(label, SCHEMAS["text_labels"]), "entity": entity, "mention": label.entity}
             tables["text_labels"].append(row)
             labels.append({**row, "actor": row["entity"]})
         for r in f.relations:
