@@ -188,7 +188,8 @@ def pair_only(workspace: Path, engine_name: str) -> None:
             )
             codes = choose_codes(ws.con, "share_rows")
             ws.con.execute(f"CREATE TEMP TABLE shares AS {codes.coded_shares_sql('share_rows')}")
-            plan = PairingPlan(window_us=WINDOW * MICROS, min_participation=1, max_object_accounts=MAX_OBJECT_ACCOUNTS)
+            plan = PairingPlan(window_us=WINDOW * MICROS, min_participation=1, max_object_accounts=MAX_OBJECT_ACCOUNTS,
+                               objects_coded=True)
             engine.run(ws.con, ["shares"], [*plan.steps(), Step("edges_by_kind", edges_by_kind_sql())],
                        [*plan.outputs(), "edges_by_kind"])
             sizes = {name: ws.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]

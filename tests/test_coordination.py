@@ -235,6 +235,9 @@ def test_ids_are_coded_one_to_one_and_a_colliding_salt_is_replaced(monkeypatch):
         "'c' || i AS content_id, i AS t FROM range(200) AS r(i)"
     )
     assert choose_codes(con, "rows") == IdCodes(0)
+    # the distinct (code, id) pairs stay for naming the results: one code per id
+    assert con.execute("SELECT count(*), count(DISTINCT code), count(DISTINCT name) FROM account_codes").fetchone() == (5, 5, 5)
+    assert con.execute("SELECT count(*), count(DISTINCT code) FROM content_codes").fetchone() == (200, 200)
     coded = con.execute(f"SELECT count(DISTINCT account_id), count(DISTINCT object_id) FROM ({IdCodes(0).coded_shares_sql('rows')})")
     assert coded.fetchone() == (5, 7)
     real_code = IdCodes.code

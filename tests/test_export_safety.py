@@ -67,3 +67,23 @@ def test_identifiers_that_merely_start_with_a_sign_are_kept_as_given(tmp_path):
     assert exported == set(ids)
     edges = list(csv.DictReader(open(tmp_path / "out" / "edges.csv", encoding="utf-8")))
     assert {e["account_a"] for e in edges} | {e["account_b"] for e in edges} == set(ids)
+
+
+def test_files_keep_a_large_tables_stored_order(tmp_path):
+    """The workspace lets DuckDB reorder unordered results (preserve_insertion_order off);
+    a file written from a table stored sorted must still come out in that order, the same
+    on every run — here a table of many row groups, scanned by several threads."""
+    from inconcert.store.files import copy_csv, copy_parquet
+    from inconcert.store.workspace import Workspace
+
+    with Workspace.open(tmp_path / "ws") as ws:
+        ws.con.execute("SET threads = 4")
+        ws.con.execute("CREATE TABLE shuffled AS SELECT CAST(hash(i) AS VARCHAR) AS key, i FROM range(1500000) AS r(i)")
+        ws.con.execute("CREATE TABLE stored AS SELECT * FROM shuffled ORDER BY key")
+        copy_parquet(ws.con, "SELECT * FROM stored", tmp_path / "stored.parquet")
+        copy_csv(ws.con, "SELECT * FROM stored", tmp_path / "stored.csv")
+        assert not ws.con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0], "setting restored"
+    keys = pq.read_table(tmp_path / "stored.parquet", columns=["key"]).column("key").to_pylist()
+    assert keys == sorted(keys) and len(keys) == 1_500_000
+    with open(tmp_path / "stored.csv", newline="", encoding="utf-8") as stream:
+        assert [row[0] for row in csv.reader(stream)][1:] == keys

@@ -24,6 +24,8 @@ from inconcert.errors import UserError
 # (a URL and its domain, a hashtag and a mention) is a different object in each layer.
 CODED_COLUMNS = {"object_id": "kind, object_id", "account_id": "account_id", "content_id": "content_id"}
 MAX_SALTS = 8
+# Per column, the distinct (code, id) pairs of the run's shares (objects with their kind).
+CODE_TABLES = {"object_id": "object_codes", "account_id": "account_codes", "content_id": "content_codes"}
 
 
 @dataclass(frozen=True)
@@ -44,42 +46,49 @@ class IdCodes:
         # must be decided on the ids as given: their codes come from different inputs.
         return f"SELECT kind, {coded}, t, object_id = content_id AS own_object FROM {rows}"
 
-    def create_name_tables(self, con, rows: str, wanted: dict[str, str]) -> None:
-        """Temporary tables `account_names`, `object_names` and `content_names` (code,
-        name; objects also their kind) for the codes that the queries in `wanted` (keyed
-        by column, one column of codes each) return, found in one pass over `rows`."""
-        codes = {name: self.code(source) for name, source in CODED_COLUMNS.items()}
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE named_rows AS
-            SELECT kind, {', '.join(f'{name}, {code} AS {name}_code' for name, code in codes.items())}
-            FROM {rows}
-            WHERE {' OR '.join(f'{code} IN ({wanted[name]})' for name, code in codes.items())}
-        """)
+    def create_name_tables(self, con, wanted: dict[str, str]) -> None:
+        """Temporary tables `account_names` (code, name, name_rank), `object_names` (code,
+        kind, name) and `content_names` (code, name) for the codes that the queries in `wanted` (keyed
+        by column, one column of codes each) return, taken from the code tables that
+        `choose_codes` left (no second pass over the shares)."""
         for name, table in (("account_id", "account_names"), ("object_id", "object_names"), ("content_id", "content_names")):
-            kind = "kind, " if name == "object_id" else ""
+            # Accounts also get their place in name order: results are oriented and
+            # sorted by account name, and comparing ranks is cheaper than comparing names.
+            rank = ", row_number() OVER (ORDER BY name) AS name_rank" if name == "account_id" else ""
             con.execute(f"""
                 CREATE OR REPLACE TEMP TABLE {table} AS
-                SELECT DISTINCT {kind}{name}_code AS code, {name} AS name FROM named_rows
-                WHERE {name}_code IN ({wanted[name]})
+                SELECT *{rank} FROM {CODE_TABLES[name]} WHERE code IN ({wanted[name]})
             """)
-        con.execute("DROP TABLE named_rows")
+
+    @staticmethod
+    def drop_code_tables(con) -> None:
+        for table in CODE_TABLES.values():
+            con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def choose_codes(con, rows: str) -> IdCodes:
-    """The first salt under which no two distinct ids of `rows` share a code."""
+    """The first salt under which no two distinct ids of `rows` share a code. Leaves each
+    column's distinct (code, id) pairs as a temporary table (CODE_TABLES): the check
+    needs them anyway, and naming the results later reads them instead of the shares."""
     for salt in range(MAX_SALTS):
         codes = IdCodes(salt)
-        # A GROUP BY rather than count(DISTINCT …): it spills to disk when tens of
-        # millions of distinct ids do not fit in memory.
-        if not any(
+        collided = False
+        for name, source in CODED_COLUMNS.items():
+            named = "kind, object_id AS name" if name == "object_id" else f"{name} AS name"
+            # A table of distinct pairs then a GROUP BY rather than count(DISTINCT …):
+            # both spill to disk when tens of millions of distinct ids do not fit in memory.
             con.execute(f"""
-                SELECT count(*) FROM (
-                    SELECT code FROM (SELECT DISTINCT {codes.code(source)} AS code, {source} FROM {rows})
-                    GROUP BY code HAVING count(*) > 1)
-            """).fetchone()[0]
-            for source in CODED_COLUMNS.values()
-        ):
+                CREATE OR REPLACE TEMP TABLE {CODE_TABLES[name]} AS
+                SELECT DISTINCT {codes.code(source)} AS code, {named} FROM {rows}
+            """)
+            if con.execute(f"""
+                SELECT count(*) FROM (SELECT code FROM {CODE_TABLES[name]} GROUP BY code HAVING count(*) > 1)
+            """).fetchone()[0]:
+                collided = True
+                break
+        if not collided:
             return codes
+    IdCodes.drop_code_tables(con)
     # Eight independent 63-bit hash functions all colliding is not chance: the input is
     # built to collide (DuckDB's hash is not cryptographic). Say so rather than be wrong.
     raise UserError(

@@ -33,6 +33,7 @@ from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import UserError
 from inconcert.ingest.actions import KINDLESS
 from inconcert.ingest.shares import ACTION_KINDS
+from inconcert.store.tables import exact_sum
 from inconcert.store.workspace import Workspace
 from inconcert.text.reuse.posts import DEFAULT_THRESHOLD as NEAR_TEXT_THRESHOLD
 from inconcert.text.reuse.posts import NEAR_TEXT_KIND, create_near_text_shares
@@ -110,6 +111,7 @@ def detect(workspace: Workspace, params: CoordinationParams, engine: Engine | No
             max_object_accounts=params.max_object_accounts,
             max_object_pairs=params.max_object_pairs,
             fast_window_us=None if params.fast_window is None else round(params.fast_window * MICROS),
+            objects_coded=True,
         )
         _run_pairing(workspace, plan, engine)
         fast_counts = plan.fast_window_us is not None
@@ -228,18 +230,20 @@ def _name_results(con, codes: IdCodes, kinds: list[str], params: CoordinationPar
     """The stored tables, with the ids as given joined back onto the coded results. Pairs
     were oriented by code; CONTRACT §2 orients them by name (account_a < account_b), so a
     pair whose names sort the other way has its directed columns swapped."""
-    codes.create_name_tables(con, "share_rows", {
+    codes.create_name_tables(con, {
         "account_id": "SELECT account_a FROM coded_edges UNION SELECT account_b FROM coded_edges",
         "object_id": "SELECT object_id FROM evidence UNION SELECT object_id FROM viral_objects",
         "content_id": "SELECT content_a FROM evidence UNION SELECT content_b FROM evidence",
     })
+    codes.drop_code_tables(con)
     fast = "weight_fast, " if "weight_fast" in _columns(con, "coded_edges") else ""
     layers = ", ".join(f'e."weight_{k}"' for k in kinds)
     con.execute(
         f"""
         CREATE OR REPLACE TABLE coordination_edges AS
         WITH named AS (
-            SELECT e.*, na.name AS name_a, nb.name AS name_b, na.name > nb.name AS swap
+            SELECT e.*, na.name AS name_a, nb.name AS name_b, na.name_rank > nb.name_rank AS swap,
+                   least(na.name_rank, nb.name_rank) AS rank_a, greatest(na.name_rank, nb.name_rank) AS rank_b
             FROM coded_edges e
             JOIN account_names na ON na.code = e.account_a
             JOIN account_names nb ON nb.code = e.account_b
@@ -252,7 +256,7 @@ def _name_results(con, codes: IdCodes, kinds: list[str], params: CoordinationPar
                e.mean_time_delta, {fast}e.above_percentile, e.first_seen, e.last_seen, e.kinds, {layers},
                v.observed_episodes, v.expected_episodes, v.p_value, v.q_value, v.significant
         FROM named e JOIN edge_verdicts v USING (account_a, account_b)
-        ORDER BY 1, 2
+        ORDER BY e.rank_a, e.rank_b
         """
     )
     con.execute(
@@ -260,9 +264,10 @@ def _name_results(con, codes: IdCodes, kinds: list[str], params: CoordinationPar
         CREATE OR REPLACE TABLE coordination_evidence AS
         WITH named AS (
             SELECT v.kind, o.name AS object_id, na.name AS name_a, nb.name AS name_b,
-                   ca.name AS c_a, cb.name AS c_b, v.t_a, v.t_b, na.name > nb.name AS swap
+                   ca.name AS c_a, cb.name AS c_b, v.t_a, v.t_b, na.name_rank > nb.name_rank AS swap,
+                   least(na.name_rank, nb.name_rank) AS rank_a, greatest(na.name_rank, nb.name_rank) AS rank_b
             FROM evidence v
-            JOIN object_names o ON o.kind = v.kind AND o.code = v.object_id
+            JOIN object_names o ON o.code = v.object_id
             JOIN account_names na ON na.code = v.account_a
             JOIN account_names nb ON nb.code = v.account_b
             JOIN content_names ca ON ca.code = v.content_a
@@ -277,7 +282,7 @@ def _name_results(con, codes: IdCodes, kinds: list[str], params: CoordinationPar
                make_timestamp(CASE WHEN swap THEN t_a ELSE t_b END) AS ts_b,
                CAST(abs(t_b - t_a) AS DOUBLE) / {MICROS} AS delta_seconds
         FROM named
-        ORDER BY account_a, account_b, ts_a, ts_b, kind, object_id, content_a, content_b
+        ORDER BY rank_a, rank_b, ts_a, ts_b, kind, object_id, content_a, content_b
         """
     )
     max_object_pairs, max_object_accounts = params.max_object_pairs, params.max_object_accounts
@@ -289,7 +294,7 @@ def _name_results(con, codes: IdCodes, kinds: list[str], params: CoordinationPar
                     THEN 'its shares make ' || v.candidate_pairs || ' candidate pairs within the window, '
                          || 'more than --max-object-pairs {max_object_pairs}'
                     ELSE 'shared by more accounts than --max-object-accounts {max_object_accounts}' END AS reason
-        FROM viral_objects v JOIN object_names o ON o.kind = v.kind AND o.code = v.object_id
+        FROM viral_objects v JOIN object_names o ON o.code = v.object_id
         ORDER BY n_accounts DESC, kind, object_id
         """
     )
@@ -300,6 +305,8 @@ def _columns(con, table: str) -> list[str]:
 
 
 def _store_accounts_and_clusters(con) -> None:
+    # Float sums below are in fixed point (exact_sum): a parallel sum's last digit depends
+    # on the order threads add in, and a re-run must give the very same tables.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE network_nodes AS
@@ -358,7 +365,7 @@ def _store_accounts_and_clusters(con) -> None:
         """
     )
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TABLE coordination_clusters AS
         WITH internal AS (
             SELECT ma.cluster_id, e.* FROM coordination_edges e
@@ -368,7 +375,7 @@ def _store_accounts_and_clusters(con) -> None:
         ),
         edge_stats AS (
             SELECT cluster_id, count(*) AS n_edges, sum(weight) AS total_weight,
-                   sum(observed_episodes) AS observed_episodes, sum(expected_episodes) AS expected_episodes,
+                   sum(observed_episodes) AS observed_episodes, {exact_sum('expected_episodes')} AS expected_episodes,
                    min(first_seen) AS first_seen, max(last_seen) AS last_seen
             FROM internal GROUP BY cluster_id
         ),

@@ -23,10 +23,12 @@ GRAPHML_FILE, GEXF_FILE, GRAPHOLOGY_FILE = "network.graphml", "network.gexf", "n
 
 def write_outputs(con: duckdb.DuckDBPyConnection, out: Path, graph_files: bool = True) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
+    # Every coordination table is stored in its order (detect.py sorts as it creates
+    # them), and copy_* keep a table's stored order: no second sort here.
     written = [
-        copy_csv(con, "SELECT * FROM coordination_edges ORDER BY account_a, account_b", out / EDGE_FILE),
-        copy_csv(con, "SELECT * FROM coordination_accounts ORDER BY cluster_id, account_id", out / ACCOUNT_FILE),
-        copy_csv(con, "SELECT * FROM coordination_clusters ORDER BY cluster_id", out / CLUSTER_FILE),
+        copy_csv(con, "SELECT * FROM coordination_edges", out / EDGE_FILE),
+        copy_csv(con, "SELECT * FROM coordination_accounts", out / ACCOUNT_FILE),
+        copy_csv(con, "SELECT * FROM coordination_clusters", out / CLUSTER_FILE),
         copy_csv(con, "SELECT * FROM coordination_viral_objects", out / VIRAL_FILE),
         copy_parquet(con, "SELECT * FROM coordination_evidence", out / EVIDENCE_FILE),
         _write_parameters(con, out / PARAMETERS_FILE),

@@ -56,42 +56,50 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
 
     `shares` holds the analysed shares (kind, object_id, account_id, content_id, t in µs);
     `evidence` the co-share pairs (kind, object_id, account_a, account_b, content_a, content_b,
-    t_a, t_b in µs)."""
+    t_a, t_b in µs); `edges` has `weight`, its number of evidence rows. Objects are coded
+    (coordination/codes.py): an object code names its kind too, so no join or group needs
+    the kind string."""
     return f"""
         WITH account_objects AS (
-            SELECT kind, object_id, CAST(floor(t / {episode_us}) AS BIGINT) AS episode, account_id, count(*) AS m
-            FROM {shares} GROUP BY ALL
+            SELECT object_id, CAST(floor(t / {episode_us}) AS BIGINT) AS episode, account_id,
+                   min(kind) AS kind, count(*) AS m
+            FROM {shares} GROUP BY object_id, CAST(floor(t / {episode_us}) AS BIGINT), account_id
         ),
         paired AS (
-            SELECT kind, object_id, account_a, account_b, content_a, content_b,
+            SELECT object_id, account_a, account_b, content_a, content_b,
                    CAST(floor(least(t_a, t_b) / {episode_us}) AS BIGINT) AS episode
             FROM {evidence}
         ),
         within_pairs AS (
-            SELECT kind, object_id, episode, count(*) AS c FROM paired GROUP BY ALL
+            SELECT object_id, episode, count(*) AS c FROM paired GROUP BY object_id, episode
         ),
         observed AS (
             -- One post carrying two hashtags (or a link and its domain) is one coincidence,
             -- not three: an episode counts only as often as there are distinct post pairs.
-            SELECT account_a, account_b,
-                   least(count(DISTINCT (kind, object_id, episode)), count(DISTINCT (content_a, content_b)))
-                       AS observed_episodes
-            FROM paired GROUP BY account_a, account_b
+            -- An edge of weight 1 rests on one pair: one episode, without distinct counts.
+            SELECT account_a, account_b, 1 AS observed_episodes FROM {edges} WHERE weight = 1
+            UNION ALL
+            SELECT p.account_a, p.account_b,
+                   least(count(DISTINCT (p.object_id, p.episode)), count(DISTINCT (p.content_a, p.content_b)))
+            FROM paired p
+            JOIN (SELECT account_a, account_b FROM {edges} WHERE weight > 1) e
+              ON e.account_a = p.account_a AND e.account_b = p.account_b
+            GROUP BY p.account_a, p.account_b
         ),
         objects AS (
-            SELECT kind, object_id, episode, count(*) AS n_o,
+            SELECT object_id, episode, min(kind) AS kind, count(*) AS n_o,
                    (sum(m) * sum(m) - sum(m * m)) // 2 AS cross_pairs
-            FROM account_objects GROUP BY ALL
+            FROM account_objects GROUP BY object_id, episode
         ),
         kind_rates AS (
             SELECT o.kind, least(1.0, coalesce(sum(w.c), 0) / greatest(sum(o.cross_pairs), 1)) AS s_kind
-            FROM objects o LEFT JOIN within_pairs w USING (kind, object_id, episode) GROUP BY o.kind
+            FROM objects o LEFT JOIN within_pairs w USING (object_id, episode) GROUP BY o.kind
         ),
         object_rates AS (
-            SELECT o.kind, o.object_id, o.episode, o.n_o,
+            SELECT o.object_id, o.episode, o.n_o,
                    CASE WHEN o.cross_pairs > 0 THEN least(1.0, coalesce(w.c, 0) / o.cross_pairs)
                         ELSE r.s_kind END AS s_o
-            FROM objects o JOIN kind_rates r USING (kind) LEFT JOIN within_pairs w USING (kind, object_id, episode)
+            FROM objects o JOIN kind_rates r USING (kind) LEFT JOIN within_pairs w USING (object_id, episode)
         ),
         incidences AS (SELECT CAST(count(*) AS DOUBLE) AS total FROM account_objects),
         activity AS (
@@ -112,7 +120,7 @@ def edge_null_sql(edges: str, shares: str, evidence: str, episode_us: int) -> st
         -- account's objects for every partner.
         exposure AS (
             SELECT ao.account_id, b.mu_bin, {exact_sum(EXPOSURE_TERM)} AS exposure
-            FROM account_objects ao JOIN needed b USING (account_id) JOIN object_rates r USING (kind, object_id, episode)
+            FROM account_objects ao JOIN needed b USING (account_id) JOIN object_rates r USING (object_id, episode)
             GROUP BY ao.account_id, b.mu_bin
         ),
         directed AS (

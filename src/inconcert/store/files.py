@@ -93,9 +93,19 @@ def neutralised(con, query: str) -> str:
 
 
 def _copy(con, query: str, path: Path, options: str) -> Path:
+    """The workspace runs with preserve_insertion_order off (less memory for big
+    queries), under which DuckDB writes the row groups of a scan in whatever order its
+    threads finish: a table stored sorted would come out shuffled, differently on each
+    run. Files are written with it on, so they follow the stored order (or the query's
+    ORDER BY) exactly."""
     def copy(tmp: Path) -> None:
         literal = str(tmp).replace("'", "''")
-        con.execute(f"COPY ({query}) TO '{literal}' ({options})")
+        preserved = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+        con.execute("SET preserve_insertion_order = true")
+        try:
+            con.execute(f"COPY ({query}) TO '{literal}' ({options})")
+        finally:
+            con.execute(f"SET preserve_insertion_order = {'true' if preserved else 'false'}")
 
     return write_atomically(path, copy)
 
