@@ -7,8 +7,9 @@ Uses the PTC v2 train split only (dev is for benchmarks/techniques_eval.py). Ste
 list of words usually written in lower case (the name masker's vocabulary), encode every train
 article with the frozen MiniLM, fit a token tagger (one hidden layer) for span identification on
 80% of the articles and choose its threshold on the other 20% with the official partial-overlap
-F1, fit a span classifier (multinomial logistic regression) for the technique, mine a small
-cue lexicon, and write model/techniques.npz. About 10 minutes on 2 cores.
+F1, fit a span classifier (multinomial logistic regression) for the technique on the pooled vectors
+and a second one on the span's wording (tf-idf), choose how much the second counts on the held-out
+articles, mine a small cue lexicon, and write model/techniques.npz. About 20 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from inconcert.text.techniques import masking, ptc  # noqa: E402
 from inconcert.text.techniques.encoder import encode_texts  # noqa: E402
-from inconcert.text.techniques.features import HANDCRAFTED_WEIGHT, SPAN_HANDCRAFTED, span_features, token_features  # noqa: E402
+from inconcert.text.techniques.detect import masked_fragments  # noqa: E402
+from inconcert.text.techniques.features import (  # noqa: E402
+    HANDCRAFTED_WEIGHT, SPAN_HANDCRAFTED, span_features, span_text_rows, span_text_terms, token_features)
 from inconcert.text.techniques.model import MODEL_FILE, TechniqueModel, decode_spans, tagger_summary, word_runs  # noqa: E402
 from inconcert.text.techniques.scoring import merge_overlapping, span_identification  # noqa: E402
 
@@ -151,6 +154,25 @@ def fit_classifier(x: np.ndarray, y: np.ndarray, c: float):
     return classifier, mean.astype(np.float32), scale.astype(np.float32)
 
 
+def fit_text_classifier(fragments: list[str], y: np.ndarray):
+    """Multinomial logistic regression on the tf-idf of the span's wording (terms seen in two spans or more)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(analyzer=span_text_terms, sublinear_tf=True, min_df=2)
+    x = vectorizer.fit_transform(fragments)
+    classifier = LogisticRegression(C=10.0, max_iter=3000, random_state=SEED).fit(x, y)
+    vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+    idf = vectorizer.idf_.astype(np.float32)
+    # the numpy re-implementation used at run time must give sklearn's rows
+    rows = span_text_rows(fragments[:50], vectorizer.vocabulary_, idf)
+    for (indices, values), expected in zip(rows, x[:50]):
+        dense = np.zeros(len(vocabulary), np.float32)
+        dense[indices] = values
+        assert np.allclose(dense, expected.toarray()[0], atol=1e-5)
+    return vocabulary, idf, classifier.coef_.T.astype(np.float32), classifier.intercept_.astype(np.float32)
+
+
 def mine_lexicon(texts: dict[str, str], spans: list[ptc.LabelledSpan], techniques: list[str], common: set[str]):
     """Words whose occurrences in the train articles fall mostly inside spans of one technique: cues, not evidence."""
     total: collections.Counter = collections.Counter()
@@ -223,7 +245,7 @@ def main() -> None:
                            np.zeros(1), 0.0, np.zeros(1), np.ones(1), 0.0,
                            np.zeros((1, 1)), np.zeros(1), np.zeros(1), np.ones(1), [], np.zeros(0), np.zeros(0))
     choose_span_decoding(model, ids, texts, encoded, held_out, gold_si)
-    features, labels, in_held_out = [], [], []
+    features, labels, in_held_out, fragments = [], [], [], []
     by_article = collections.defaultdict(list)
     for span in technique_spans:
         by_article[span.article_id].append(span)
@@ -233,18 +255,28 @@ def main() -> None:
             features.append(span_features(texts[article_id], encoded[k], [(s.start, s.end) for s in spans]))
             labels.extend(techniques.index(s.technique) for s in spans)
             in_held_out.extend([article_id in held_out] * len(spans))
+            fragments.extend(masked_fragments(texts[article_id], [(s.start, s.end) for s in spans]))
     x, y, in_held_out = np.vstack(features), np.array(labels), np.array(in_held_out)
-    best_c = (0.0, 0.01)
+    fragments_fit = [f for f, h in zip(fragments, in_held_out) if not h]
+    fragments_held = [f for f, h in zip(fragments, in_held_out) if h]
+    model.text_vocabulary, model.text_idf, model.text_weights, model.text_bias = fit_text_classifier(fragments_fit, y[~in_held_out])
+    best = (0.0, 0.003, 0.0)
     for c in (0.001, 0.003):
         classifier, mean, scale = fit_classifier(x[~in_held_out], y[~in_held_out], c)
-        accuracy = float((classifier.predict((x[in_held_out] - mean) / scale) == y[in_held_out]).mean())
-        log(f"  classifier C={c}: held-out train accuracy {accuracy:.3f}")
-        best_c = max(best_c, (accuracy, c))
-    classifier, mean, scale = fit_classifier(x, y, best_c[1])
+        model.classifier_weights, model.classifier_bias = classifier.coef_.T.astype(np.float32), classifier.intercept_.astype(np.float32)
+        model.classifier_mean, model.classifier_scale = mean, scale
+        for mix in (0.0, 0.2, 0.3, 0.4, 0.5, 1.0):
+            model.text_mix = mix
+            accuracy = float((model.technique_probabilities(x[in_held_out], fragments_held).argmax(axis=1) == y[in_held_out]).mean())
+            log(f"  classifier C={c}, wording weight {mix}: held-out train accuracy {accuracy:.3f}")
+            best = max(best, (accuracy, c, mix))
+    _, best_c, model.text_mix = best
+    classifier, mean, scale = fit_classifier(x, y, best_c)
     model.classifier_weights = classifier.coef_.T.astype(np.float32)
     model.classifier_bias = classifier.intercept_.astype(np.float32)
     model.classifier_mean, model.classifier_scale = mean, scale
-    log(f"classifier fitted on {len(y)} spans with C={best_c[1]}")
+    model.text_vocabulary, model.text_idf, model.text_weights, model.text_bias = fit_text_classifier(fragments, y)
+    log(f"classifier fitted on {len(y)} spans with C={best_c}; wording classifier ({len(model.text_vocabulary)} terms) weight {model.text_mix}")
 
     model.lexicon_words, model.lexicon_techniques, model.lexicon_precision = mine_lexicon(texts, technique_spans, techniques, set(common))
     model.save(args.out)

@@ -198,3 +198,22 @@ def test_rates_per_thousand_words_by_document_and_outlet():
     spans = {"a": [Span("Loaded_Language"), Span("Loaded_Language")], "b": [Span("Doubt")]}
     assert document_rates(texts, spans) == {"a": {"Loaded_Language": 4.0}, "b": {"Doubt": pytest.approx(1000 / 1500)}}
     assert outlet_rates(texts, spans, {"a": "x", "b": "x"}) == {"x": {"Doubt": 0.5, "Loaded_Language": 1.0}}
+
+
+def test_wording_classifier_is_mixed_in_and_blind_to_names():
+    import numpy as np
+
+    from inconcert.text.techniques.detect import masked_fragments
+    from inconcert.text.techniques.model import shipped_model
+
+    model = shipped_model()
+    assert 0 < model.text_mix < 1 and len(model.text_vocabulary) > 1000
+    text = "Pelosi's radical thugs and McConnell's radical thugs"
+    first, second = masked_fragments(text, [(0, 22), (27, len(text))])
+    assert first == second, (first, second)
+    neutral = np.tile(model.classifier_mean, (1, 1))  # standardises to zeros: only the wording speaks
+    mixed = model.technique_probabilities(neutral, [first])
+    alone = model.technique_probabilities(neutral)
+    assert mixed.shape == alone.shape == (1, len(model.techniques))
+    assert np.isclose(mixed.sum(), 1.0) and not np.allclose(mixed, alone)
+    assert model.techniques[int(mixed.argmax())] in ("Loaded_Language", "Name_Calling,Labeling")

@@ -51,7 +51,7 @@ def detect_techniques_many(texts: list[str], model: TechniqueModel | None = None
         features = span_features(text, encoded, candidates)
         keep = model.candidate_probabilities(features, tagger_summary(words, word_probability, candidates))
         chosen = np.flatnonzero(keep >= model.filter_threshold)
-        probabilities = model.technique_probabilities(features[chosen])
+        probabilities = model.technique_probabilities(features[chosen], masked_fragments(text, [candidates[k] for k in chosen]))
         spans = []
         for k, row in zip(chosen, probabilities):
             start, end = candidates[k]
@@ -73,8 +73,13 @@ def detect_techniques(text: str, model: TechniqueModel | None = None) -> list[Te
 def classify_spans(texts: list[str], spans: list[list[tuple[int, int]]], model: TechniqueModel | None = None) -> list[np.ndarray]:
     """Technique probabilities (rows: the given spans; columns: `model.techniques`) for spans fixed in advance."""
     model = model or shipped_model()
-    return [model.technique_probabilities(span_features(text, encoded, text_spans))
+    return [model.technique_probabilities(span_features(text, encoded, text_spans), masked_fragments(text, text_spans))
             for text, encoded, text_spans in zip(texts, encode_texts(texts), spans)]
+
+
+def masked_fragments(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Each span's text with named actors masked, as the wording classifier was trained on it."""
+    return [mask_names(text[start:end]).text for start, end in spans]
 
 
 def assign_labels(probabilities: np.ndarray, spans: list[tuple[int, int]], techniques: list[str]) -> list[str]:

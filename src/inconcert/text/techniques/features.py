@@ -104,3 +104,39 @@ def repetitions(normalised_text: str, fragment: str) -> int:
 
 def normalised_masked(text: str) -> str:
     return " " + _normalise(mask_names(text).text) + " "
+
+
+_TEXT_WORD = re.compile(r"\w\w+")
+
+
+def span_text_terms(fragment: str) -> list[str]:
+    """The terms a span's own wording is classified by: its words and word pairs, and the 2-5 letter
+    pieces of each word (so "traitors" and "traitorous" share cues). `fragment` is the masked text,
+    so a named actor contributes only the placeholder."""
+    lower = fragment.lower()
+    words = _TEXT_WORD.findall(lower)
+    terms = ["w " + w for w in words] + ["w " + a + " " + b for a, b in zip(words, words[1:])]
+    for word in lower.split():
+        padded = f" {word} "
+        for n in range(2, 6):
+            if n > len(padded):
+                break
+            terms += ["c " + padded[k:k + n] for k in range(len(padded) - n + 1)]
+    return terms
+
+
+def span_text_rows(fragments: list[str], vocabulary: dict[str, int], idf: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per fragment, the sparse tf-idf row over `vocabulary`: (term indices, l2-normalised weights);
+    the term frequency is dampened (1 + log tf) so a repeated word does not swamp the rest."""
+    rows = []
+    for fragment in fragments:
+        counts: dict[int, int] = {}
+        for term in span_text_terms(fragment):
+            index = vocabulary.get(term)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        indices = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        values = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[indices]
+        norm = np.sqrt((values ** 2).sum())
+        rows.append((indices, (values / norm if norm else values).astype(np.float32)))
+    return rows

@@ -6,7 +6,7 @@ written by scripts/train_techniques.py); nothing here needs scikit-learn or PyTo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -49,6 +49,17 @@ class TechniqueModel:
     lexicon_words: list[str]
     lexicon_techniques: np.ndarray
     lexicon_precision: np.ndarray
+    # A second classifier over the span's own wording (tf-idf of words, word pairs and letter pieces), whose
+    # log-probabilities are mixed in with weight `text_mix`: it errs on different spans than the pooled vectors.
+    text_vocabulary: list[str] = field(default_factory=list)
+    text_idf: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    text_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    text_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    text_mix: float = 0.0
+
+    @cached_property
+    def text_index(self) -> dict[str, int]:
+        return {term: k for k, term in enumerate(self.text_vocabulary)}
 
     @cached_property
     def lexicon(self) -> dict[str, tuple[int, float]]:
@@ -71,12 +82,21 @@ class TechniqueModel:
         x = (np.hstack([span_features, tagger_summary]) - self.filter_mean) / self.filter_scale
         return _sigmoid(x @ self.filter_weights + self.filter_bias)
 
-    def technique_probabilities(self, features: np.ndarray) -> np.ndarray:
-        """Rows: spans; columns: `self.techniques`."""
+    def technique_probabilities(self, features: np.ndarray, fragments: list[str] | None = None) -> np.ndarray:
+        """Rows: spans; columns: `self.techniques`. `fragments`: each span's masked text, for the wording classifier."""
         if len(features) == 0:
             return np.zeros((0, len(self.techniques)), np.float32)
         x = (features - self.classifier_mean) / self.classifier_scale
-        return _softmax(x @ self.classifier_weights + self.classifier_bias)
+        probabilities = _softmax(x @ self.classifier_weights + self.classifier_bias)
+        if not self.text_mix or fragments is None:
+            return probabilities
+        from inconcert.text.techniques.features import span_text_rows
+
+        weights = self.text_weights.astype(np.float32)
+        logits = np.vstack([values @ weights[indices] for indices, values in span_text_rows(fragments, self.text_index, self.text_idf)])
+        text_probabilities = _softmax(logits + self.text_bias)
+        mixed = (1 - self.text_mix) * np.log(probabilities + 1e-9) + self.text_mix * np.log(text_probabilities + 1e-9)
+        return _softmax(mixed)
 
     def save(self, path: Path) -> None:
         arrays = {
@@ -90,6 +110,9 @@ class TechniqueModel:
             "classifier_mean": self.classifier_mean, "classifier_scale": self.classifier_scale,
             "lexicon_words": np.array(self.lexicon_words), "lexicon_techniques": self.lexicon_techniques,
             "lexicon_precision": self.lexicon_precision,
+            "text_vocabulary": np.array(self.text_vocabulary), "text_idf": self.text_idf.astype(np.float32),
+            "text_weights": self.text_weights.astype(np.float16), "text_bias": self.text_bias.astype(np.float32),
+            "text_mix": np.array(self.text_mix),
         }
         for k, (weights, bias) in enumerate(self.tagger_layers):
             arrays[f"tagger_w{k}"] = weights.astype(np.float16)
@@ -119,6 +142,11 @@ class TechniqueModel:
                 classifier_mean=data["classifier_mean"], classifier_scale=data["classifier_scale"],
                 lexicon_words=[str(w) for w in data["lexicon_words"]],
                 lexicon_techniques=data["lexicon_techniques"], lexicon_precision=data["lexicon_precision"],
+                text_vocabulary=[str(t) for t in data["text_vocabulary"]] if "text_vocabulary" in data else [],
+                text_idf=data["text_idf"] if "text_idf" in data else np.zeros(0, np.float32),
+                text_weights=data["text_weights"] if "text_weights" in data else np.zeros((0, 0), np.float32),
+                text_bias=data["text_bias"] if "text_bias" in data else np.zeros(0, np.float32),
+                text_mix=float(data["text_mix"]) if "text_mix" in data else 0.0,
             )
 
 
