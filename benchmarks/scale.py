@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -130,8 +131,15 @@ def _rss_pages(pid: int) -> int:
         return 0
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Wall seconds, peak GiB of the process tree, and the last stdout line."""
+    """Wall seconds, peak GiB of the process tree, and the last stdout line (with the
+    process tree's CPU seconds added: on a shared machine they vary less than wall time)."""
+    cpu_before = children_cpu()
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, **(env or {})})
@@ -141,7 +149,9 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     peak = memory.stop()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command[3:6])} ... failed after {wall:.0f} s: {stderr[-2000:]}")
-    return wall, peak, stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    cpu = children_cpu() - cpu_before
+    last_line = stdout.strip().splitlines()[-1] if stdout.strip() else ""
+    return wall, peak, f"{cpu:.0f} CPU-s; {last_line}"
 
 
 def cli(*args: object) -> list[str]:

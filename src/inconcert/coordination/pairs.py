@@ -3,13 +3,14 @@ within the time window — the evidence every coordination edge is built from.
 
 Written once as SQL in DuckDB's dialect, restricted to constructs SQLGlot carries over to
 Spark SQL, so both engines run the same statements (inconcert.engines). The windowed
-self-join is a bucketed equi-join (DESIGN.md "Engines"): bucket `b = t // W`; each share
-meets the shares of the same object in buckets `b-1, b, b+1`; `|Δt| <= W` is checked
+self-join is a bucketed equi-join (DESIGN.md "Engines"): bucket `b = t // W`; two shares
+within W of each other lie in the same bucket or in neighbouring ones, so each share meets
+the shares of the same object in its own bucket and in the next; `|Δt| <= W` is checked
 exactly afterwards. That is exact and never quadratic in an object's total popularity,
-only in its popularity within one window. Each unordered pair is produced once by taking
-the smaller content id on the left: pairs need two different content ids anyway, and
-unlike a row number this needs no global ordering, which Spark could only compute on one
-partition.
+only in its popularity within one window. Each unordered pair is produced once: inside a
+bucket by taking the smaller content id on the left (pairs need two different content ids
+anyway), across buckets by the bucket order; unlike a row number this needs no global
+ordering, which Spark could only compute on one partition.
 
 Semantics are CooRTweet's (`detect_groups`), checked against its reference outputs:
 accounts with fewer than `min_participation` rows are dropped first; a pair needs two
