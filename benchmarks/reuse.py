@@ -335,12 +335,26 @@ def generated_articles(args) -> dict:
                  "published": (base + dt.timedelta(minutes=n)).isoformat() + "Z"} for n, s in enumerate(sentences)]
     workspace = fresh_workspace(f"generated-{args.articles}", articles)
     del articles, sentences
-    seconds, summary = timed_reuse(workspace)
+    generation_peak = peak_mb()
+    workspace.close()
+    # find_reuse in a process of its own: this one holds every generated sentence, so its
+    # peak would say nothing about the analysis.
+    command = [sys.executable, __file__, "--reuse-only", str(workspace.path)]
+    reuse = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+    workspace = Workspace.open(workspace.path)
     pairs = {(r[0], r[3]) for r in reuse_rows(workspace)} | {(r[3], r[0]) for r in reuse_rows(workspace)}
     recalled = sum((f"g{source:07d}", f"g{host:07d}") in pairs for host, (source, _) in planted.items())
     return {"articles": args.articles, "planted": len(planted), "recalled_pairs": recalled,
-            "recall": round(recalled / len(planted), 3), "reported_passages": summary.passages,
-            "candidate_pairs": summary.candidate_pairs, "reuse_seconds": round(seconds, 1), **STAGES, "peak_mb": round(peak_mb())}
+            "recall": round(recalled / len(planted), 3), **reuse,
+            "generation_and_ingest_peak_mb": round(generation_peak)}
+
+
+def reuse_only(path: Path) -> dict:
+    """`find_reuse` alone on an existing workspace: time, steps and this process's peak."""
+    with Workspace.open(path) as workspace:
+        seconds, summary = timed_reuse(workspace)
+    return {"reported_passages": summary.passages, "candidate_pairs": summary.candidate_pairs,
+            "reuse_seconds": round(seconds, 1), **STAGES, "reuse_peak_mb": round(peak_mb())}
 
 
 def generated_posts(args) -> tuple[pa.Array, np.ndarray]:
@@ -493,6 +507,7 @@ RUNNERS = {"ptc-natural": ptc_natural, "ptc-synthetic": ptc_synthetic, "ptc-scal
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=EXPERIMENTS)
+    parser.add_argument("--reuse-only", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--factor", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--factors", default="1,10")
     parser.add_argument("--articles", type=int, default=100_000)
@@ -502,6 +517,9 @@ def main() -> None:
     parser.add_argument("--templates", type=int, default=500)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.reuse_only:
+        print(json.dumps(reuse_only(args.reuse_only)))
+        return
     if args.only:
         print(json.dumps({args.only: RUNNERS[args.only](args)}))
         return
