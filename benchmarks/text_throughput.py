@@ -1,16 +1,20 @@
 """Throughput of the whole `inconcert text` pipeline: articles per second on 800-word news articles.
 
 The articles are, by default, the first `--articles` PTC training articles with 400-1,600 words
-(English news and opinion, read in place from ../shared/data/ptc, never copied), or, with
-`--source simulate` or when PTC is missing, articles of ~800 words put together from the
-scenario generator's prose (five of its paragraph sets per article, each from its own seed).
+(English news and opinion, read in place from ../shared/data/ptc beside the checkout this
+script is in, or from `--ptc DIR`; never copied), or, with `--source simulate`, articles of
+~800 words put together from the scenario generator's prose (five of its paragraph sets per
+article, each from its own seed). A missing PTC folder stops the script rather than timing
+other articles; the first line of the output names the corpus used.
 They are ingested into a fresh workspace, then `run_text` runs end to end (parse, extraction,
 actor unification, disagreements, techniques, reuse, storing the tables and writing the CSV
 files) and the script prints articles/s, words/s, wall and CPU seconds (this process and its
 worker processes together), CPU seconds per article, and the time of each stage.
 
     .venv/bin/python benchmarks/text_throughput.py [--articles 200] [--processes 2] [--source ptc|simulate]
-        [--repeat 1] [--profile FILE]
+        [--ptc DIR] [--no-techniques] [--repeat 1] [--profile FILE]
+
+`--no-techniques` times everything but the persuasion-technique detector (its own model).
 
 On a machine shared with other work, wall time overstates the cost; CPU seconds per article
 divided by the cores gives what a dedicated machine would take (10 articles/s on 2 cores
@@ -37,13 +41,14 @@ from inconcert.text.techniques import detect_techniques_many
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "text_throughput"
-PTC = HERE.parent.parent / "shared" / "data" / "ptc" / "ptc_v2_semeval2020_task11"
+# ../shared beside the checkout this script belongs to, wherever it is run from
+PTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc" / "ptc_v2_semeval2020_task11"
 MIN_WORDS, MAX_WORDS = 400, 1600
 
 
-def ptc_articles(count: int) -> list[dict]:
+def ptc_articles(count: int, ptc: Path = PTC) -> list[dict]:
     articles = []
-    for path in sorted(PTC.glob("train-articles/*.txt")):
+    for path in sorted(ptc.glob("train-articles/*.txt")):
         text = path.read_text(encoding="utf-8")
         if MIN_WORDS <= len(text.split()) <= MAX_WORDS:
             articles.append({"id": path.name, "text": text, "outlet": "ptc"})
@@ -98,27 +103,36 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--source", choices=("ptc", "simulate"), default="ptc")
+    parser.add_argument("--ptc", type=Path, default=PTC, help="the PTC v2 folder (holding train-articles/)")
+    parser.add_argument("--no-techniques", action="store_true", help="leave out the persuasion-technique detector")
     parser.add_argument("--repeat", type=int, default=1, help="timed runs, one after another")
     parser.add_argument("--profile", type=Path, help="write a cProfile of the main process's last run here")
     args = parser.parse_args()
 
-    source = args.source
-    if source == "ptc" and not PTC.exists():
-        print(f"{PTC} is missing: using simulated articles instead.")
-        source = "simulate"
-    articles = ptc_articles(args.articles) if source == "ptc" else simulated_articles(args.articles)
+    if args.source == "ptc":
+        if not (args.ptc / "train-articles").is_dir():
+            print(f"--ptc {args.ptc}: no train-articles folder there; pass --ptc with the PTC v2 folder "
+                  "or --source simulate.", file=sys.stderr)
+            sys.exit(2)
+        articles = ptc_articles(args.articles, args.ptc)
+        corpus = f"PTC v2 training articles of {MIN_WORDS}-{MAX_WORDS} words from {args.ptc}"
+    else:
+        articles = simulated_articles(args.articles)
+        corpus = "simulated articles from the scenario generator's prose"
     words = sum(len(a["text"].split()) for a in articles)
-    print(f"{len(articles)} {source} articles, {words:,} words ({words / len(articles):.0f} per article); "
-          f"{args.processes} processes")
+    print(f"corpus: {corpus}")
+    print(f"{len(articles)} articles, {words:,} words ({words / len(articles):.0f} per article); "
+          f"{args.processes} processes; techniques {'off' if args.no_techniques else 'on'}")
     workspace = fresh_workspace(articles)
     out = WORK / "out"
-    params = TextParams(n_process=args.processes)
+    params = TextParams(n_process=args.processes, techniques=not args.no_techniques)
 
     # Models loaded first, as a long-running process would have them; the timed runs still
     # start their worker processes (and their encoder sessions) afresh each time.
     started = time.perf_counter()
     english_pipeline()
-    detect_techniques_many(["Models are loaded before the clock starts."])
+    if params.techniques:
+        detect_techniques_many(["Models are loaded before the clock starts."])
     print(f"models loaded in {time.perf_counter() - started:.1f} s wall")
 
     for run in range(args.repeat):

@@ -560,3 +560,62 @@ def test_an_article_citing_the_others_figure_speaks_of_the_same_count():
     # an open-ended figure ("more than 600") is no proof that "thousands" cites it
     other = _figures("a", "More than 600 people have been detained since January, the Rights Forum says.")
     assert numeric_disagreements(other + state, context) == []
+
+
+def test_an_acronym_is_the_long_form_it_is_defined_as():
+    from inconcert.text.actors import acronym_definitions
+
+    assert acronym_definitions("On Sunday the Armed Forces of Dornland (AFD) shelled Korva.") == [("AFD", "Armed Forces of Dornland")]
+    assert acronym_definitions("a memo from the Department of Defense (DoD) and the United Nations (U.N.)") == [
+        ("DoD", "Department of Defense"), ("UN", "United Nations")]
+    assert acronym_definitions("Al-Qaeda in the Arabian Peninsula (AQAP) claimed it.") == [("AQAP", "Al-Qaeda in the Arabian Peninsula")]
+    # a party tag, a wire credit and a name running over a line break define nothing
+    assert acronym_definitions("Sen. Rand Paul (R-Ky.) said so. NEW YORK (Reuters) - Gov.\nHoward Dean (GHD) spoke.") == []
+
+
+def test_an_acronym_defined_in_one_article_names_the_same_actor_in_another(tmp_path):
+    # "Assembly of Free Districts" has the same initials, so only the definition tells
+    # which one "the AFD" of the second article is
+    articles = {
+        "gov.txt": "On Sunday the Armed Forces of Dornland (AFD) restored order in Korva after two days of rioting.\n\n"
+                   "The AFD, a disciplined professional army, protected the townspeople, the Interior Ministry said.\n",
+        "opp.txt": "The AFD, a brutal occupying force, shelled three villages near Korva on Sunday.\n\n"
+                   "The Assembly of Free Districts, a peaceful movement, called for talks.\n",
+    }
+    for name, text in articles.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert_clean_exit(ingest(tmp_path / "ws", "articles", *(tmp_path / name for name in articles)))
+    assert_clean_exit(run_cli("text", "--workspace", tmp_path / "ws", "--out", tmp_path / "out"))
+    labels = {(r["doc_id"], r["mention"]): r["entity"] for r in read_csv(tmp_path / "out" / "labels.csv")}
+    assert labels[("gov.txt", "AFD")] == labels[("opp.txt", "AFD")] == "Armed Forces of Dornland", labels
+    rows = [r for r in read_csv(tmp_path / "out" / "disagreements.csv") if r["kind"] == "characterization"]
+    assert any(r["topic"] == "Armed Forces of Dornland" and {r["doc_a"], r["doc_b"]} == set(articles) for r in rows), rows
+
+
+def test_the_faster_pipeline_gives_the_parse_of_spacys_own(tmp_path):
+    """The pipeline sets parts of speech through `TokenAttributes`, not spaCy's attribute
+    ruler, and multiplies through numpy, not BLIS; every attribute the analyses read must
+    come out as the published pipeline sets it."""
+    from spacy.attrs import DEP, ENT_IOB, ENT_TYPE, HEAD, POS, TAG
+
+    from inconcert.text.document import TokenAttributes, english_pipeline, load_english_model
+
+    ours, stock = english_pipeline(), load_english_model()
+    assert isinstance(ours.get_pipe("attribute_ruler"), TokenAttributes)
+    assert type(stock.get_pipe("attribute_ruler")).__name__ == "AttributeRuler"
+    # the matrix products through numpy, not thinc's BLIS, in every layer of every model
+    assert all(not node.ops.use_blis for _, pipe in ours.pipeline if hasattr(pipe, "model") for node in pipe.model.walk())
+    write_scenario(tmp_path / "scenario", seed=3)
+    texts = [json.loads(line)["text"] for line in (tmp_path / "scenario" / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    # the ruler's exceptions: words, dependencies, two-token rules and whitespace tokens
+    texts.append("There is nothing he has done.\n\n  \n Y'all ain't seen anything; she did n't . \t\n\n"
+                 "Whether or not that is so, the man who did it has what it takes. Here, once, I'd have said so.")
+    columns = [POS, TAG, DEP, HEAD, ENT_IOB, ENT_TYPE]
+    for a, b in zip(ours.pipe(texts), stock.pipe(texts)):
+        assert a.to_array(columns).tolist() == b.to_array(columns).tolist(), a.text[:60]
+        assert [s.start for s in a.sents] == [s.start for s in b.sents]
+    # a noun-tagged pronoun, "is" after an expletive (a two-token rule) and an auxiliary by its dependency
+    assert [t.pos_ for t in ours("There is nothing he has done.")] == ["PRON", "VERB", "PRON", "PRON", "AUX", "VERB", "PUNCT"]
+    # a rule of a form it does not evaluate keeps spaCy's ruler
+    assert not TokenAttributes.reads([{"patterns": [[{"LOWER": {"REGEX": "^y'?$"}}]], "attrs": {"POS": "PRON"}}])
+    assert TokenAttributes.reads([{"patterns": [[{"LOWER": {"REGEX": "^y'?$"}}]], "attrs": {"LEMMA": "you"}}])

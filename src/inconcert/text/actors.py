@@ -8,13 +8,17 @@ same article.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from spacy.tokens import Span
 
 ACTOR_TYPES = ("ORG", "PERSON", "NORP", "GPE", "FAC")
 _SMALL_WORDS = frozenset("of the and for in on at to de du la el al".split())
-_DEFINITION = re.compile(r"([A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|of|the|and|for|in|on|de|al)){1,9})\s+\(([A-Z][A-Za-z.&-]{1,9})\)")
+# "Armed Forces of Dornland (AFD)": capitalised words (and the small words names contain)
+# on one line, then the acronym in parentheses. The long form is cut below to the words the
+# acronym stands for ("On Sunday the Armed Forces of Dornland (AFD)").
+_DEFINITION = re.compile(r"([A-Z][\w.'’-]*(?:[^\S\n]+(?:[A-Z][\w.'’-]*|of|the|and|for|in|on|de|al)){1,9})[^\S\n]*\(([A-Z][A-Za-z.&-]{1,9})\)")
 
 
 def plain_name(name: str) -> str:
@@ -27,6 +31,38 @@ def plain_name(name: str) -> str:
 
 def initials(name: str) -> str:
     return "".join(word[0] for word in re.split(r"[\s-]+", name) if word and word.lower() not in _SMALL_WORDS).upper()
+
+
+def acronym_definitions(text: str) -> list[tuple[str, str]]:
+    """(acronym, long form) for each acronym the text defines in parentheses. The long form
+    is the longest run of its words, from a capitalised one, whose initials spell the
+    acronym's capitals ("Armed Forces of Dornland (AFD)", "Department of Defense (DoD)");
+    failing that, the shortest whose first word starts with the acronym's first letter and
+    whose word initials, small words included, hold its capitals in order ("Al-Qaeda in the
+    Arabian Peninsula (AQAP)"). A party tag ("Sen. Rand Paul (R-Ky.)") is no acronym."""
+    found = []
+    for long_form, acronym in _DEFINITION.findall(text):
+        capitals = "".join(c for c in acronym if c.isupper())
+        if len(capitals) < 2 or "-" in acronym:
+            continue
+        words = long_form.split()
+        starts = [k for k in range(len(words)) if words[k][:1].isupper()]
+        candidates = [plain_name(" ".join(words[k:])) for k in starts]
+        exact = [c for c in candidates if initials(c) == capitals]
+        loose = [c for c in reversed(candidates) if c[:1] == capitals[0] and _in_order(capitals, _all_initials(c))]
+        chosen = exact[0] if exact else loose[0] if loose else ""
+        if chosen and chosen != acronym:
+            found.append((acronym.replace(".", ""), chosen))
+    return found
+
+
+def _all_initials(name: str) -> str:
+    return "".join(word[0] for word in re.split(r"[\s-]+", name) if word).upper()
+
+
+def _in_order(letters: str, within: str) -> bool:
+    rest = iter(within)
+    return all(letter in rest for letter in letters)
 
 
 # The last word of an organisation's name that an article uses alone for it ("the Front"
@@ -48,11 +84,19 @@ class ActorIndex:
 
     @classmethod
     def build(cls, texts: Iterable[str], mentions: Iterable[str]) -> ActorIndex:
+        """`texts`: the collection's articles, whose acronym definitions join an acronym to
+        its long form in every article; `mentions`: every actor name the articles use."""
         index = cls()
+        expansions: dict[str, Counter[str]] = {}
         for text in texts:
-            for long_form, acronym in _DEFINITION.findall(text):
-                if initials(plain_name(long_form)).startswith(acronym.replace(".", "")[:1]):
-                    index.aliases[acronym.replace(".", "")] = plain_name(long_form)
+            for acronym, long_form in set(acronym_definitions(text)):
+                expansions.setdefault(acronym, Counter())[long_form] += 1
+        # Defined two ways, an acronym stands for the long form more articles give (mostly a
+        # spelling: "World Health Organization" and "…Organisation"); for neither on a tie.
+        for acronym, counts in expansions.items():
+            (first, n), *rest = counts.most_common(2)
+            if not rest or rest[0][1] < n:
+                index.aliases[acronym] = first
         index.names = {plain_name(m) for m in mentions if plain_name(m)}
         by_initials: dict[str, set[str]] = {}
         for name in index.names:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from inconcert.errors import UserError
 
@@ -40,9 +41,14 @@ REUPLOAD_SHA256 = {
     "vocab/strings.json": "b1966d1f07a05b68576df07f43f40203b4e11124ad82cc839e8312ad8d7fdae7",
 }
 # The lemmatizer is left out: the analyses match word forms through their own small
-# lexicons, and it costs a third of the parse time (measured on PTC articles).
+# lexicons, and it costs a third of the parse time (measured on PTC articles). The senter
+# is disabled in the model: the parser sets the sentences.
 UNUSED_COMPONENTS = ("lemmatizer",)
 MAX_CHARACTERS = 2_000_000
+# The analyses read, from the parse: tokens and their whitespace, `tag_` (tagger), `pos_`
+# (attribute ruler, from the tags), `dep_`, heads and sentences (parser) and `ents` (ner);
+# never lemmas or morphology. See `TokenAttributes` for the attribute ruler's part.
+TOKEN_ATTRIBUTES_FACTORY = "inconcert_token_attributes"
 
 SUPPORTED_LANGUAGES = ("en",)
 
@@ -149,7 +155,41 @@ def _script(character: str) -> str:
 
 @lru_cache(maxsize=1)
 def english_pipeline():
-    """spaCy's small English pipeline, loaded once per process."""
+    """spaCy's small English pipeline as the analyses run it, loaded once per process: the
+    attribute ruler reduced to what they read (`TokenAttributes`), the models' matrix
+    products through numpy. Both give the parse of the published pipeline token for token
+    (tags, parts of speech, dependencies, heads, sentences, entities: checked on 577 PTC and
+    written articles, 575,000 tokens) at about two thirds of its CPU time."""
+    nlp = load_english_model()
+    patterns = nlp.get_pipe("attribute_ruler").patterns if "attribute_ruler" in nlp.pipe_names else None
+    if patterns is not None and TokenAttributes.reads(patterns):
+        _register_token_attributes()
+        nlp.replace_pipe("attribute_ruler", TOKEN_ATTRIBUTES_FACTORY, config={"patterns": patterns})
+    _multiply_through_numpy(nlp)
+    return nlp
+
+
+def _multiply_through_numpy(nlp) -> None:
+    """The models' matrix products through numpy's BLAS (OpenBLAS, which picks its kernels
+    for the CPU at run time) instead of thinc's default, BLIS: the BLIS build that thinc
+    installs falls back to its generic kernels on CPUs it does not recognise (virtual
+    "AMD EPYC" machines among them: `BLIS_ARCH_DEBUG=1` prints "selecting sub-configuration
+    'generic'"), a third of numpy's speed, and these products are about 40 % of the parse.
+    The per-step products inside the parser's and recogniser's transition loop stay in
+    BLIS (spaCy calls them from C)."""
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is not None:
+            for node in model.walk():
+                node.ops = ops
+
+
+def load_english_model():
+    """spaCy's small English pipeline as published (the lemmatizer left out), its files
+    checked when it is the re-upload."""
     import spacy
 
     if importlib.util.find_spec(OFFICIAL_MODEL) is not None:
@@ -166,6 +206,111 @@ def english_pipeline():
         nlp = spacy.load(model_dir, exclude=list(UNUSED_COMPONENTS))
     nlp.max_length = MAX_CHARACTERS
     return nlp
+
+
+class TokenAttributes:
+    """The model's attribute ruler, reduced to what the analyses read and applied to whole
+    columns of the parse at once.
+
+    spaCy's attribute ruler gives each token its coarse part of speech (`pos_`) from its tag,
+    with exceptions by word and dependency ("nothing"/NN is a pronoun, an auxiliary by its
+    dependency), corrects whitespace tokens' tag and dependency, and sets morphology and
+    lemmas. It does so one match at a time in Python, about 0.03 CPU-s per 800-word article,
+    a sixth of the parse. The analyses never read morphology or lemmas, so only the rules
+    that set POS, TAG or DEP are kept, each evaluated as a vector comparison over the
+    tokens' attributes, in the ruler's order (a later rule wins, as in the ruler; all rules
+    read the attributes as the parser left them, as the ruler's matcher does). `reads` says
+    whether every such rule is of a form evaluated here; otherwise spaCy's ruler stays.
+    """
+
+    SETS = ("POS", "TAG", "DEP")
+
+    def __init__(self, vocab, patterns: list[dict]):
+        from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG, intify_attrs
+
+        self.read = [TAG, LOWER, DEP, IS_SPACE]
+        self.written = [POS, TAG, DEP]
+        column = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
+        out_column = {POS: 0, TAG: 1, DEP: 2}
+
+        def value_id(value) -> int:
+            if isinstance(value, bool):
+                return int(value)
+            return 0 if value == "" else vocab.strings.add(value)  # "" is a missing value
+
+        self.rules = []  # ([[(column, operator, values)] per token], index, [(out column, value)])
+        for pattern in patterns:
+            sets = {name: value for name, value in pattern["attrs"].items() if name in self.SETS}
+            if not sets:
+                continue
+            assignments = [(out_column[attr], value) for attr, value in intify_attrs(sets, strings_map=vocab.strings).items()]
+            for tokens in pattern["patterns"]:
+                conditions = []
+                for token in tokens:
+                    checks = []
+                    for name, wanted in token.items():
+                        if isinstance(wanted, dict):
+                            (operator, values), = wanted.items()
+                            checks.append((column[name], operator, np.array([value_id(v) for v in values], dtype=np.uint64)))
+                        else:
+                            checks.append((column[name], "==", value_id(wanted)))
+                    conditions.append(checks)
+                self.rules.append((conditions, pattern.get("index", 0) % len(tokens), assignments))
+
+    @classmethod
+    def reads(cls, patterns: list[dict]) -> bool:
+        """Whether every rule that sets POS, TAG or DEP is one this class evaluates:
+        fixed-length token sequences, conditions on TAG, LOWER, DEP or IS_SPACE by equality,
+        IN or NOT_IN."""
+        keys = {"TAG", "LOWER", "DEP", "IS_SPACE"}
+        for pattern in patterns:
+            if not any(name in cls.SETS for name in pattern["attrs"]):
+                continue
+            for tokens in pattern["patterns"]:
+                if not isinstance(tokens, list) or not tokens:
+                    return False
+                for token in tokens:
+                    for name, wanted in token.items():
+                        if name not in keys:
+                            return False
+                        if isinstance(wanted, dict) and (len(wanted) != 1 or next(iter(wanted)) not in ("IN", "NOT_IN")):
+                            return False
+        return True
+
+    def __call__(self, doc):
+        n = len(doc)
+        if not n:
+            return doc
+        columns = doc.to_array(self.read)
+        out = doc.to_array(self.written)
+        for conditions, index, assignments in self.rules:
+            starts = n - len(conditions) + 1
+            if starts <= 0:
+                continue
+            hit = np.ones(starts, dtype=bool)
+            for offset, checks in enumerate(conditions):
+                for col, operator, wanted in checks:
+                    values = columns[offset:offset + starts, col]
+                    if operator == "==":
+                        hit &= values == wanted
+                    elif operator == "IN":
+                        hit &= np.isin(values, wanted)
+                    else:
+                        hit &= ~np.isin(values, wanted)
+            targets = np.flatnonzero(hit) + index
+            for col, value in assignments:
+                out[targets, col] = value
+        doc.from_array(self.written, out)
+        return doc
+
+
+def _register_token_attributes() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(TOKEN_ATTRIBUTES_FACTORY):
+        @Language.factory(TOKEN_ATTRIBUTES_FACTORY, default_config={"patterns": []})
+        def make_token_attributes(nlp, name: str, patterns: list[dict]) -> TokenAttributes:
+            return TokenAttributes(nlp.vocab, patterns)
 
 
 def verify_model_files(model_dir: Path) -> None:
@@ -195,9 +340,25 @@ def parse_documents(articles: Iterable[Article], n_process: int = 1, batch_size:
     if english:
         nlp = english_pipeline()
         workers = n_process if len(english) >= 2 * batch_size else 1
-        parses = nlp.pipe((a.text for a in english), n_process=workers, batch_size=batch_size)
+        if workers > 1:
+            parses = nlp.pipe((a.text for a in english), n_process=workers, batch_size=batch_size)
+        else:
+            parses = _parse_in_one_thread(nlp, [a.text for a in english], batch_size)
     for article, language in zip(articles, languages):
         yield Document(article, language, next(parses) if language.supported else None)
+
+
+def _parse_in_one_thread(nlp, texts: list[str], batch_size: int) -> Iterator:
+    """Parses batch by batch with numpy's BLAS held to one thread: its matrix products are
+    too small to gain from a second one, and its idle threads spin for CPU time that other
+    work (a second worker, the other cores' users) needs (measured: 0.25 against 0.17 CPU-s
+    per article on two cores)."""
+    from threadpoolctl import threadpool_limits
+
+    for start in range(0, len(texts), batch_size):
+        with threadpool_limits(1, user_api="blas"):
+            parsed = list(nlp.pipe(texts[start:start + batch_size], batch_size=batch_size))
+        yield from parsed
 
 
 def parse_text(text: str, doc_id: str = "text") -> Document:

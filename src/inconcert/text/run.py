@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -165,7 +166,8 @@ def run_text(workspace: Workspace, out_dir: Path | None = None, params: TextPara
         notes.add(result.techniques_note)
     clock.lap("parse, extract and techniques")
     summary.seconds = time.perf_counter() - started
-    tables = _unify_and_compare(findings)
+    texts = {a.doc_id: a.text for a in articles}
+    tables = _unify_and_compare(findings, [texts[f.doc_id] for f in findings])
     tables["text_documents"] = documents_rows
     tables["text_techniques"] = technique_rows
     summary.techniques_note = "switched off" if not params.techniques else "; ".join(sorted(n for n in notes if n))
@@ -284,8 +286,11 @@ def _analyse(document: Document) -> _Findings:
     found.paragraphs = [(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?!\s*\n))*", text)]
     found.government_links = government_links(text)
 
+    starts = [m.start for m in mentions]  # in text order: a sentence's mentions are one slice
+
     def actors_in_sentence(sentence):
-        return [plain_name(m.text) for m in mentions if sentence.start <= m.start and m.end <= sentence.end
+        inside = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
+        return [plain_name(m.text) for m in inside if m.end <= sentence.end
                 and (getattr(m, "label_", "") in ("ORG", "NORP", "PERSON", "") )]
 
     def credited(start: int, end: int) -> str:
@@ -303,8 +308,9 @@ def _dateline(text: str, start: int, end: int) -> bool:
     return not text[line_start:start].strip() and text[start:end].isupper() and bool(_DATELINE_AFTER.match(text, end))
 
 
-def _unify_and_compare(findings: list[_Findings]) -> dict[str, list[dict]]:
-    index = ActorIndex.build((), (name for f in findings for _, _, name, _ in f.mentions))
+def _unify_and_compare(findings: list[_Findings], texts: list[str]) -> dict[str, list[dict]]:
+    """`texts`: the analysed articles' texts, whose acronym definitions hold for them all."""
+    index = ActorIndex.build(texts, (name for f in findings for _, _, name, _ in f.mentions))
     tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS if name not in ("text_documents", "text_techniques")}
     quantities, labels, stances, context = [], [], [], {}
     # a name the parse types as a place in any article is a place in all of them (the small
