@@ -515,6 +515,18 @@ def test_a_one_word_short_form_is_the_one_longer_name_of_the_article():
     assert index.canonical("Muslims", (), ["Jihadi Muslims"]) == "Muslims"
 
 
+
+def labels_and_characterizations(tmp_path, articles: dict[str, str]):
+    """`inconcert text` on the articles (file name -> text): each (doc_id, mention)'s
+    entity in labels.csv, and the characterization rows of disagreements.csv."""
+    for name, text in articles.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert_clean_exit(ingest(tmp_path / "ws", "articles", *(tmp_path / name for name in articles)))
+    assert_clean_exit(run_cli("text", "--workspace", tmp_path / "ws", "--out", tmp_path / "out"))
+    labels = {(r["doc_id"], r["mention"]): r["entity"] for r in read_csv(tmp_path / "out" / "labels.csv")}
+    rows = [r for r in read_csv(tmp_path / "out" / "disagreements.csv") if r["kind"] == "characterization"]
+    return labels, rows
+
 def test_a_government_named_after_its_leader_is_the_country_where_the_text_says_so(tmp_path):
     from inconcert.text.actors import government_aliases, government_links
 
@@ -538,13 +550,8 @@ def test_a_government_named_after_its_leader_is_the_country_where_the_text_says_
         "opp.txt": "The Vasko junta shelled three villages in the valley on Sunday.\n\n"
                    "Residents said they had nowhere to go.\n",
     }
-    for name, text in articles.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    assert_clean_exit(ingest(tmp_path / "ws", "articles", *(tmp_path / name for name in articles)))
-    assert_clean_exit(run_cli("text", "--workspace", tmp_path / "ws", "--out", tmp_path / "out"))
-    labels = {(r["doc_id"], r["mention"]): r["entity"] for r in read_csv(tmp_path / "out" / "labels.csv")}
+    labels, rows = labels_and_characterizations(tmp_path, articles)
     assert labels[("opp.txt", "Vasko")] == "Dornland", labels
-    rows = [r for r in read_csv(tmp_path / "out" / "disagreements.csv") if r["kind"] == "characterization"]
     assert any(r["topic"] == "Dornland" and {r["doc_a"], r["doc_b"]} == set(articles) for r in rows), rows
 
 
@@ -582,13 +589,8 @@ def test_an_acronym_defined_in_one_article_names_the_same_actor_in_another(tmp_p
         "opp.txt": "The AFD, a brutal occupying force, shelled three villages near Korva on Sunday.\n\n"
                    "The Assembly of Free Districts, a peaceful movement, called for talks.\n",
     }
-    for name, text in articles.items():
-        (tmp_path / name).write_text(text, encoding="utf-8")
-    assert_clean_exit(ingest(tmp_path / "ws", "articles", *(tmp_path / name for name in articles)))
-    assert_clean_exit(run_cli("text", "--workspace", tmp_path / "ws", "--out", tmp_path / "out"))
-    labels = {(r["doc_id"], r["mention"]): r["entity"] for r in read_csv(tmp_path / "out" / "labels.csv")}
+    labels, rows = labels_and_characterizations(tmp_path, articles)
     assert labels[("gov.txt", "AFD")] == labels[("opp.txt", "AFD")] == "Armed Forces of Dornland", labels
-    rows = [r for r in read_csv(tmp_path / "out" / "disagreements.csv") if r["kind"] == "characterization"]
     assert any(r["topic"] == "Armed Forces of Dornland" and {r["doc_a"], r["doc_b"]} == set(articles) for r in rows), rows
 
 
