@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import re
 import resource
@@ -339,8 +340,11 @@ def generated_articles(args) -> dict:
     workspace.close()
     # find_reuse in a process of its own: this one holds every generated sentence, so its
     # peak would say nothing about the analysis.
+    # DuckDB's share (the band join) is capped as a user would cap it; it spills beyond.
     command = [sys.executable, __file__, "--reuse-only", str(workspace.path)]
-    reuse = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+    environment = {**os.environ, "INCONCERT_MEMORY_LIMIT": args.memory_limit}
+    run = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)
+    reuse = {**json.loads(run.stdout.strip().splitlines()[-1]), "duckdb_memory_limit": args.memory_limit}
     workspace = Workspace.open(workspace.path)
     pairs = {(r[0], r[3]) for r in reuse_rows(workspace)} | {(r[3], r[0]) for r in reuse_rows(workspace)}
     recalled = sum((f"g{source:07d}", f"g{host:07d}") in pairs for host, (source, _) in planted.items())
@@ -508,6 +512,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=EXPERIMENTS)
     parser.add_argument("--reuse-only", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--memory-limit", default="2GB",
+                        help="INCONCERT_MEMORY_LIMIT for the generated articles' find_reuse (DuckDB spills beyond it)")
     parser.add_argument("--factor", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--factors", default="1,10")
     parser.add_argument("--articles", type=int, default=100_000)
@@ -529,7 +535,7 @@ def main() -> None:
             command = [sys.executable, __file__, "--only", name, *extra,
                        "--articles", str(args.articles), "--posts", str(args.posts), "--seed", str(args.seed),
                        "--planted", str(args.planted), "--planted-generated", str(args.planted_generated),
-                       "--templates", str(args.templates)]
+                       "--templates", str(args.templates), "--memory-limit", args.memory_limit]
             result = subprocess.run(command, capture_output=True, text=True)
             print(result.stdout.strip() or result.stderr.strip().splitlines()[-1], flush=True)
 
