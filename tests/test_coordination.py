@@ -261,3 +261,22 @@ def test_a_share_of_the_object_itself_pairs_with_nobody(tmp_path):
     coordination(workspace, tmp_path / "out", "--window", "60", "--no-graph-files")
     edges = read_csv(tmp_path / "out" / "edges.csv")
     assert [(e["account_a"], e["account_b"], e["weight"]) for e in edges] == [("fan1", "fan2", "1")]
+
+
+def test_clustering_loads_networkit_without_its_unused_optional_libraries():
+    """networkit would import scikit-learn and pandas (2+ CPU-seconds) when they are
+    installed; clustering hides them while it loads, and they still import afterwards."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, numpy as np\n"
+        "from inconcert.coordination.clusters import find_communities\n"
+        "print(find_communities(4, np.array([0, 2]), np.array([1, 3]), np.array([1.0, 2.0])).tolist())\n"
+        "print('sklearn' in sys.modules, 'pandas' in sys.modules)\n"
+        "import pandas\n"
+        "print(pandas.DataFrame({'a': [1]}).shape)\n"
+    )
+    pytest.importorskip("pandas")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[:3] == ["[1, 1, 2, 2]", "False False", "(1, 1)"]

@@ -97,7 +97,7 @@ def coordination(
     from inconcert.coordination.exports import write_outputs
     from inconcert.coordination.pairs import DEFAULT_MAX_OBJECT_PAIRS
     from inconcert.engines import open_engine
-    from inconcert.text.reuse.posts import DEFAULT_THRESHOLD
+    from inconcert.ingest.shares import NEAR_TEXT_THRESHOLD as DEFAULT_THRESHOLD
 
     params = CoordinationParams(
         window=None if window == "auto" else _seconds(window),

@@ -7,9 +7,15 @@ is seeded and single-threaded here so the same edges always give the same cluste
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 SEED = 42
+# networkit's package import pulls in these optional libraries when they are installed
+# (scikit-learn for link prediction, pandas and matplotlib for profiling and plots): over
+# 2 CPU-seconds per run, for features clustering never uses.
+UNUSED_OPTIONAL_IMPORTS = ("sklearn", "pandas", "matplotlib")
 
 
 def find_communities(n_nodes: int, source: np.ndarray, target: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -18,8 +24,7 @@ def find_communities(n_nodes: int, source: np.ndarray, target: np.ndarray, weigh
     size, ties broken by the smallest node, so ids do not depend on internal labels."""
     if n_nodes == 0:
         return np.zeros(0, dtype=np.int64)
-    import networkit as nk  # imported here: it takes a second or more to load
-
+    nk = _import_networkit()
     graph = nk.GraphFromCoo(
         (weight.astype(np.float64), (source.astype(np.uint64), target.astype(np.uint64))),
         n=n_nodes, weighted=True, directed=False,
@@ -34,6 +39,25 @@ def find_communities(n_nodes: int, source: np.ndarray, target: np.ndarray, weigh
     finally:
         nk.setNumberOfThreads(threads)
     return _renumber_by_size(raw)
+
+
+def _import_networkit():
+    """networkit, imported without the optional libraries it would load but clustering
+    does not use. A library the process has already imported stays as it is; the others
+    are hidden only while networkit loads (a `None` entry in sys.modules makes `import`
+    fail, which networkit handles as "not installed"), so the caller can import them later."""
+    if "networkit" in sys.modules:
+        return sys.modules["networkit"]
+    hidden = [name for name in UNUSED_OPTIONAL_IMPORTS if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        import networkit
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, False) is None:
+                del sys.modules[name]
+    return networkit
 
 
 def _renumber_by_size(raw: np.ndarray) -> np.ndarray:

@@ -32,11 +32,9 @@ from inconcert.engines import Engine, Step
 from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import UserError
 from inconcert.ingest.actions import KINDLESS
-from inconcert.ingest.shares import ACTION_KINDS
+from inconcert.ingest.shares import ACTION_KINDS, NEAR_TEXT_KIND, NEAR_TEXT_THRESHOLD
 from inconcert.store.tables import exact_sum
 from inconcert.store.workspace import Workspace
-from inconcert.text.reuse.posts import DEFAULT_THRESHOLD as NEAR_TEXT_THRESHOLD
-from inconcert.text.reuse.posts import NEAR_TEXT_KIND, create_near_text_shares
 
 ANY = "any"
 # Near-duplicate text is not an action stored at ingest: which posts are copies of each
@@ -148,6 +146,10 @@ def _near_text_layer(con, kinds: list[str], params: CoordinationParams, engine: 
     without near-duplicates simply has no such layer."""
     if NEAR_TEXT not in kinds:
         return kinds
+    # Imported here: the near-duplicate machinery (MinHash, sparse graphs) costs a second
+    # of start-up that runs of the other kinds do not need.
+    from inconcert.text.reuse.posts import create_near_text_shares
+
     if create_near_text_shares(con, threshold=params.near_text_threshold, table="near_text_shares", engine=engine) > 0:
         return kinds
     if params.kind == NEAR_TEXT:

@@ -18,6 +18,15 @@ RETWEET, LINK, DOMAIN, HASHTAG, HASHTAG_SEQUENCE, TEXT, REPLY, MENTION, IMAGE = 
     "retweet", "link", "domain", "hashtag", "hashtag-sequence", "text", "reply", "mention", "image",
 )
 ACTION_KINDS = (RETWEET, LINK, DOMAIN, HASHTAG, HASHTAG_SEQUENCE, TEXT, REPLY, MENTION, IMAGE)
+# Near-duplicate posts are a kind of share too, but not one stored at ingest: which posts
+# copy each other depends on the whole collection (text/reuse/posts.py builds them).
+NEAR_TEXT_KIND = "near-text"
+# Measured on the demo scenario (docs/reuse.md): a paste of a 13-20-word text with two
+# words dropped keeps a bigram Jaccard of 0.57 with the original, and one with a word
+# swapped or inserted 0.7-0.85, so 0.6 splits campaigns; at 0.5, short chatty posts built
+# on one stock frame ("... is packed today ...") chain into large groups. 0.55 keeps
+# every planted campaign whole and alone.
+NEAR_TEXT_THRESHOLD = 0.55
 
 # Reposts and forwards carry the original's text and entities; counting those again as
 # co-link or co-hashtag would double-count the one act of re-sharing (the QUT toolkit

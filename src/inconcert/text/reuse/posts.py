@@ -32,18 +32,13 @@ from scipy.sparse.csgraph import connected_components
 from inconcert.engines import Engine, Step
 from inconcert.engines.duckdb_engine import DuckDBEngine
 from inconcert.errors import UserError
+from inconcert.ingest.shares import NEAR_TEXT_KIND
+from inconcert.ingest.shares import NEAR_TEXT_THRESHOLD as DEFAULT_THRESHOLD
 from inconcert.normalize import normalize_text
 from inconcert.text.reuse.banding import bucket_pairs_sql
 from inconcert.text.reuse.minhash import band_keys, grouped_signatures, seeds
 from inconcert.text.reuse.tokens import as_signed, mix, text_word_hashes
 
-NEAR_TEXT_KIND = "near-text"
-# Measured on the demo scenario (docs/reuse.md): a paste of a 13-20-word text with two
-# words dropped keeps a bigram Jaccard of 0.57 with the original, and one with a word
-# swapped or inserted 0.7-0.85, so 0.6 splits campaigns; at 0.5, short chatty posts built
-# on one stock frame ("... is packed today ...") chain into large groups. 0.55 keeps
-# every planted campaign whole and alone.
-DEFAULT_THRESHOLD = 0.55
 DEFAULT_MIN_WORDS = 6
 SHINGLE_WORDS = 2
 BANDS, ROWS = 20, 3
