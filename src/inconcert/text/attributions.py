@@ -28,6 +28,8 @@ OBJECT_CLAIM_VERBS = frozenset(
     blame blames blamed dispute disputes disputed dismiss dismisses dismissed reject rejects rejected""".split()
 )
 FINDING_VERBS = frozenset("find finds found show shows showed shown".split())
+# "The minister spoke of nine": these report a claim only with "of" ("spoke to reporters" does not say what).
+SPOKE_OF_VERBS = frozenset("speak speaks spoke spoken speaking".split())
 BLOCK_QUOTE_LINE = re.compile(
     r"(?m)^[ \t]*(?P<intro>(?P<source>[A-Z][^\n:.!?]{0,80}?)\s+(?P<verb>" + "|".join(sorted(BLOCK_QUOTE_VERBS))
     + r")(?:\s+(?:in|on|at|that|this|it)\b[^\n:]{0,80})?:)[ \t]*$"
@@ -106,7 +108,7 @@ def _in_sentence(document: Document, sentence) -> list[Attribution]:
             source = _by_author(_object_phrase(token.doc[token.i + 1]))
             if source is not None:
                 rows.append(_row(document, sentence, source, token, "according_to"))
-        elif lower in REPORTING_VERBS and token.pos_ in ("VERB", "AUX") or (lower in REPORTING_VERBS and token.dep_ in ("ROOT", "ccomp", "parataxis", "conj", "advcl", "relcl")):
+        elif (lower in REPORTING_VERBS or lower in SPOKE_OF_VERBS) and token.pos_ in ("VERB", "AUX") or ((lower in REPORTING_VERBS or lower in SPOKE_OF_VERBS) and token.dep_ in ("ROOT", "ccomp", "parataxis", "conj", "advcl", "relcl")):
             if not _reports_speech(token) or _bare_infinitive(token):
                 continue
             subject = _subject(token)
@@ -349,6 +351,8 @@ def _reports_speech(verb) -> bool:
     if lower in ("put", "puts"):
         # "put the death toll at 12"; "as Miller put it"
         return any(c.dep_ == "dobj" and (c.lower_ in FIGURE_NOUNS or c.lower_ == "it") for c in verb.children)
+    if lower in SPOKE_OF_VERBS:
+        return any(c.dep_ == "prep" and c.lower_ == "of" for c in verb.children)
     if lower in ("conclude", "concludes", "concluded"):  # "Mueller concluded the investigation" finished it
         return any(c.dep_ == "ccomp" for c in verb.children)
     if lower in CLAUSE_VERBS:  # "CBS News has learned that …", "a report by Amnesty documented the arrests"

@@ -5,8 +5,9 @@
   that share a named place or actor; each figure counts for whom the article credits it
   to, so a figure cited only to be rejected ("claims of 40 dead are exaggerated") is not
   the writer's, and citing another article's figure to reject it is itself a disagreement;
-- characterization: the same actor labelled with different polarity (negative in one
-  article, positive or neutral in the other);
+- characterization: the same actor labelled negative in one article and positive or
+  neutral in the other (positive against neutral is no conflict: "a respected monitoring
+  group" and "a rights group" can both hold);
 - factual: opposite assertions about the same event: one article holds an actor
   responsible where the other reports the actor's denial, or one asserts what the other
   negates (same actor, verb and object).
@@ -33,7 +34,7 @@ from functools import lru_cache
 from inconcert.text.actors import plain_name
 from inconcert.text.labels import polarity_of
 from inconcert.text.lexicon import ROLE_NOUNS
-from inconcert.text.quantities import VAGUE, Quantity, topic_of
+from inconcert.text.quantities import _NOT_A_SETTING, VAGUE, Quantity, topic_of
 
 AT_LEAST = frozenset("at least|no fewer than|no less than|not less than|or more|more than|over|upwards of|in excess of|well over|just over|above|greater than".split("|"))
 AT_MOST = frozenset("up to|at most|no more than|not more than|less than|fewer than|under|below|just under".split("|"))
@@ -43,11 +44,14 @@ APPROXIMATION = 0.15
 
 BLAME = re.compile(
     r"\b(?:blam\w*|held\s+.{0,60}?responsible|responsible for|behind the|force behind|carried out|accus\w*|"
-    r"claimed responsibility|orchestrat\w*|perpetrat\w*|planned the)\b", re.I
+    r"claimed responsibility|orchestrat\w*|perpetrat\w*|planned the|"
+    # the doer as the agent of a passive: "the device had been planted by the OVDU"
+    r"(?:planted|carried out|committed|orchestrated|ordered|detonated|set off|fired|launched)\s+by)\b", re.I
 )
 DENIAL = re.compile(
     r"\b(?:denied|denies|deny|denying|rejected the (?:accusation|charge|claim)s?|no evidence linking|"
-    r"not involved|had nothing to do|played no (?:part|role))\b", re.I
+    r"not involved|had nothing to do|played no (?:part|role)|(?:had|has|have|played|took) no (?:part|role|hand)|"
+    r"(?:has|have|had) never (?:attacked|targeted|harmed|fired on|carried out)|not responsible)\b", re.I
 )
 
 
@@ -210,7 +214,9 @@ def _citing(claims: list[Quantity], own: set[Quantity]) -> set[tuple[str, str]]:
     held = [q for q in claims if q in own]
     pairs = set()
     for cited in claims:
-        if cited in own:
+        # a figure merely credited to others ("The minister spoke of nine") matches any
+        # article's nine; one cited to be rejected points at the article that holds it
+        if cited in own or not cited.distanced:
             continue
         for figure in held:
             if figure.doc_id != cited.doc_id and _cites(cited, figure):
@@ -393,7 +399,9 @@ def _most_divergent(labels_a: list[dict], labels_b: list[dict]):
     best, best_gap = None, 0
     for la in labels_a:
         for lb in labels_b:
-            if la["polarity"] == lb["polarity"]:
+            # "a respected monitoring group" and "a rights group" can both be true; a
+            # characterisation conflicts only when one side is negative
+            if la["polarity"] == lb["polarity"] or "negative" not in (la["polarity"], lb["polarity"]):
                 continue
             gap = abs(_SCORE[la["polarity"]] - _SCORE[lb["polarity"]])
             if gap > best_gap:
@@ -406,7 +414,7 @@ ATTACK = re.compile(
     r"\b(?:shelled|bombed|attacked|struck|raided|ambushed|fired (?:on|at)|shot dead|massacred|murdered|assassinated|"
     r"blew up|blown up|detonated|set off|planted (?:the )?(?:bomb|explosives?|mines?))\b", re.I
 )
-_BLAMING_VERB = re.compile(r"^(?:blam|accus|held)", re.I)
+_BLAMING_VERB = re.compile(r"^(?:blam|accus|held)|\sby$", re.I)
 
 
 def _held_responsible(sentence: str, names: list[str]) -> list[str]:
@@ -418,7 +426,7 @@ def _held_responsible(sentence: str, names: list[str]) -> list[str]:
     if match is None:
         return []
     placed = sorted((sentence.find(name), name) for name in set(names) if sentence.find(name) != -1)
-    if _BLAMING_VERB.match(match.group()):
+    if _BLAMING_VERB.search(match.group()):
         inside = [name for at, name in placed if match.start() < at < match.end()]
         after = [name for at, name in placed if at >= match.end()]
         return (inside or after)[:1]
@@ -524,3 +532,164 @@ def factual_disagreements(stances: list[Stance]) -> list[Disagreement]:
                     (a.position, b.position),
                 ))
     return grouped(rows)
+
+
+# -- ties and deeds: one article asserts what another denies --------------------------------
+
+FUNDING_WORDS = re.compile(
+    r"\b(?:fund\w*|financ\w*|bankroll\w*|money|paid|pays?|payroll|sponsor\w*|bankrolled|backed|armed|arms)\b", re.I
+)
+REJECTION = re.compile(
+    r"\b(?:denied|denies|deny|denying|rejected|rejects|reject|rejecting|dismissed|dismisses|refuted|refutes|"
+    r"never (?:received|took|taken|accepted)|(?:is|are|was|were) not (?:funded|financed|paid|backed|armed|bankrolled)|"
+    r"(?:pure |an? )?(?:invention|invented|fabricat\w*|fiction|fantasy)|lies|false)\b", re.I
+)
+# Words for an attack or its damage; a sentence that negates one ("the dam was not damaged",
+# "there was no drone over the town", "a strike that never happened") against one that asserts it.
+DEED_WORDS = (r"(?:struck|strike|strikes|hit|damaged|destroyed|bombed|bombing|shelled|shelling|drones?|missiles?|"
+              r"airstrikes?|air strikes?|attacked|attack|fired on|fired at|shot)")
+_DEED = re.compile(rf"\b{DEED_WORDS}\b", re.I)
+_NEGATED_DEED = re.compile(
+    rf"\b(?:not|never|no)\s+(?:\w+\s+){{0,2}}?{DEED_WORDS}\b|\b{DEED_WORDS}\s+(?:\w+\s+){{0,3}}?(?:never|did not|didn[’']t) happen",
+    re.I,
+)
+_DEED_REJECTED = re.compile(r"\b(?:invention|invented|fabricat\w*|fiction|fantasy)\b", re.I)
+# Nouns that every report of an attack has: sharing one does not make two sentences speak of one target.
+_COMMON_NOUNS = frozenset(
+    """people person civilians soldiers troops army police forces force government group rebels fighters militants
+    day days morning night week time sky area town city village villages country region side claims claim reports
+    report websites evidence attack attacks strike strikes drone drones missile missiles shot shots explosion blast
+    fire bomb bombs shelling bombing""".split()
+) | _NOT_A_SETTING
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """A sentence that asserts or negates a tie or a deed, with the actors it names and,
+    for deeds, the targets it speaks of."""
+
+    doc_id: str
+    kind: str  # "funding denial", "deed" or "negated deed"
+    start: int
+    end: int
+    text: str
+    names: tuple[str, ...]
+    anchors: frozenset = frozenset()
+    source: str = ""
+    organisations: tuple[str, ...] = ()  # the names typed as organisations or groups
+
+
+def assertions_in(document, actors_in_sentence, credited) -> list[Assertion]:
+    """Sentences that deny a funding tie, and sentences that assert or negate an attack.
+    `actors_in_sentence(sentence)` gives (name, entity type) pairs."""
+    if document.doc is None:
+        return []
+    text = document.text
+    found = []
+    for sentence in document.doc.sents:
+        raw = text[sentence.start_char:sentence.end_char]
+        sentence_text = raw.strip()
+        if not sentence_text:
+            continue
+        start = sentence.start_char + (len(raw) - len(raw.lstrip()))
+        end = start + len(sentence_text)
+        typed = actors_in_sentence(sentence)
+        names = tuple(name for name, _ in typed)
+        if FUNDING_WORDS.search(sentence_text) and REJECTION.search(sentence_text) and names:
+            found.append(Assertion(document.doc_id, "funding denial", start, end, sentence_text, names,
+                                   source=credited(start, end),
+                                   organisations=tuple(name for name, kind in typed if kind in ("ORG", "NORP", "PROPN", ""))))
+        if _DEED.search(sentence_text):
+            # a denial of a role ("denied any part in the shelling") is a responsibility stance, not this
+            negated = bool(_NEGATED_DEED.search(sentence_text) or _DEED_REJECTED.search(sentence_text))
+            anchors = frozenset(t.lower_ for t in sentence if t.pos_ == "NOUN" and t.is_alpha and len(t.text) > 2
+                                and t.lower_ not in _COMMON_NOUNS)
+            found.append(Assertion(document.doc_id, "negated deed" if negated else "deed", start, end, sentence_text,
+                                   names, anchors, credited(start, end)))
+    return found
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """"Brevia" and "the Brevian Republic", "Ostrel" and "the Ostrel Foreign Ministry"."""
+    a, b = a.lower(), b.lower()
+    return a == b or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a)
+
+
+def tie_disagreements(relations: list[dict], assertions: list[Assertion], names_by_doc: dict[str, set[str]]) -> list[Disagreement]:
+    """An article that states a funding tie ("X is funded by Y") against one that reports
+    it denied ("He rejected claims that the paper takes money from Y") in an article that
+    names X. `relations` rows carry doc_id, start, end, subject, relation, object
+    (canonical names)."""
+    denials = [a for a in assertions if a.kind == "funding denial"]
+    denied_spans = defaultdict(list)
+    for d in denials:
+        denied_spans[d.doc_id].append((d.start, d.end))
+    rows = []
+    for r in relations:
+        if r["relation"] not in ("funded_by", "paid_by", "funds"):
+            continue
+        funded, funder = (r["object"], r["subject"]) if r["relation"] == "funds" else (r["subject"], r["object"])
+        if any(s <= r["start"] < e for s, e in denied_spans[r["doc_id"]]):
+            continue  # the tie is the denied claim itself
+        if any(any(_same_actor(n, funder) for n in d.names) for d in denials if d.doc_id == r["doc_id"]):
+            continue  # the article reports the denial too
+        for d in denials:
+            if d.doc_id == r["doc_id"] or not any(_same_actor(n, funder) for n in d.names):
+                continue
+            if not any(_same_actor(n, funded) for n in names_by_doc.get(d.doc_id, ())):
+                continue
+            # "accuses the Front of taking money from Kovrak, which it denies" is about the
+            # Front, not another actor funded by Kovrak
+            others = [n for n in d.organisations if not _same_actor(n, funder)]
+            if others and not any(_same_actor(n, funded) for n in others):
+                continue
+            stated = Claim(r["doc_id"], r["start"], r["end"], r.get("text", ""), "")
+            denied = Claim(d.doc_id, d.start, d.end, d.text, d.source)
+            a, b = (stated, denied) if stated.doc_id < denied.doc_id else (denied, stated)
+            rows.append(Disagreement(
+                f"funding of {funded}", "factual", a, b,
+                f"{funded}: {r['doc_id']} states it is funded by {funder}; {d.doc_id} reports that denied "
+                f"({d.source or 'the author'})",
+                ("tie stated", "tie denied") if a is stated else ("tie denied", "tie stated"),
+            ))
+    return grouped(_one_per_pair(rows))
+
+
+def deed_disagreements(assertions: list[Assertion], names_by_doc: dict[str, set[str]]) -> list[Disagreement]:
+    """An article that asserts an attack on a target ("an army drone struck the Orsk dam")
+    against one that negates an attack on the same target ("the dam itself was not
+    damaged"), in articles that share a name; an article that says both is neither's."""
+    deeds = [a for a in assertions if a.kind == "deed"]
+    negations = [a for a in assertions if a.kind == "negated deed"]
+    rows = []
+    for n in negations:
+        for d in deeds:
+            if d.doc_id == n.doc_id:
+                continue
+            shared = d.anchors & n.anchors  # a target ("the dam"); a shared actor is a matter of responsibility
+            if not shared or not _anchors(names_by_doc.get(d.doc_id, set()) & names_by_doc.get(n.doc_id, set())):
+                continue
+            if any(a.doc_id == d.doc_id and a.kind == "negated deed" and a.anchors & shared for a in negations):
+                continue  # the asserting article also reports the denial
+            target = sorted(shared)[0]
+            a, b = (d, n) if d.doc_id < n.doc_id else (n, d)
+            rows.append(Disagreement(
+                f"attack on {target}", "factual",
+                Claim(a.doc_id, a.start, a.end, a.text, a.source), Claim(b.doc_id, b.start, b.end, b.text, b.source),
+                f"{target}: {d.doc_id} says it was attacked ({d.source or 'the author'}); "
+                f"{n.doc_id} says it was not ({n.source or 'the author'})",
+                ("attack asserted", "attack negated") if a is d else ("attack negated", "attack asserted"),
+            ))
+    return grouped(_one_per_pair(rows))
+
+
+def _one_per_pair(rows: list[Disagreement]) -> list[Disagreement]:
+    """The first row for each pair of articles on a topic: more sentences of the same two
+    articles add nothing."""
+    seen, kept = set(), []
+    for row in rows:
+        key = (row.topic, row.a.doc_id, row.b.doc_id)
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept

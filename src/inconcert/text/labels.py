@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from inconcert.text.actors import actor_mentions, plain_name
-from inconcert.text.document import Document
+from inconcert.text.document import Document, doc_text
 from inconcert.text.lexicon import (
     CHARACTERISING_HEADS, NEGATIVE_LABEL_PHRASES, NEGATIVE_LABEL_WORDS, POSITIVE_LABEL_WORDS, ROLE_NOUNS,
 )
@@ -252,6 +252,12 @@ def _phrase(head, stop: int | None = None):
             end = min(end, child.left_edge.i)
     if stop is not None:
         end = min(end, stop)
+    if end - head.left_edge.i > MAX_LABEL_WORDS:
+        # "a volunteer self-defence force formed after the 2019 floods, when …": the
+        # participle clause tells its history; the label is the noun phrase before it
+        clause = next((c for c in head.children if c.i > head.i and c.dep_ == "acl"), None)
+        if clause is not None:
+            end = min(end, clause.left_edge.i)
     start = head.left_edge.i
     while start < end and doc[start].is_punct:
         start += 1
@@ -310,7 +316,7 @@ def _in_a_list(root, appos) -> bool:
 
 def _mention_just_before(mentions, phrase, ent):
     """Another actor named right before an apposition (only a comma between)."""
-    text = phrase.doc.text
+    text = doc_text(phrase.doc)
     for mention in mentions:
         if mention is not ent and ent.end <= mention.start and mention.end_char <= phrase.start_char \
                 and text[mention.end_char:phrase.start_char].strip() == ",":

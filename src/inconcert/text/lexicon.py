@@ -57,7 +57,7 @@ APPROXIMATE_QUALIFIERS = frozenset(
 # death toll of 12" are about the same thing.
 EVENT_CLASSES = {
     "killed": """kill kills killed killing killings dead death deaths died die dies dying fatalities fatality
-        toll slain murdered massacred lives perished""",
+        toll slain murdered massacred lives perished buried""",
     "wounded": "wounded wounding injured injuries injury hurt maimed",
     "displaced": "displaced fled fleeing refugees evacuated homeless uprooted",
     "arrested": "arrested arrests detained detention detentions jailed imprisoned prisoners detainees suspects",
@@ -67,6 +67,9 @@ EVENT_CLASSES = {
     "destroyed": "destroyed damaged wrecked razed demolished",
 }
 EVENT_CLASS_OF = {word: event for event, words in EVENT_CLASSES.items() for word in words.split()}
+# Verbs that name an event only with the counted people as their subject: "2,500 residents
+# have left the valley" were displaced; "the blast left 9 dead" and "were left injured" were not.
+SUBJECT_EVENT_CLASS_OF = {"left": "displaced", "leave": "displaced", "leaving": "displaced", "moved": "displaced"}
 # Nouns that stand for "the people counted" in a casualty figure: "40 civilians were killed"
 # and "12 people died" count the same thing, whoever the article says they were.
 PERSON_NOUNS = frozenset(
@@ -105,7 +108,7 @@ POSITIVE_LABEL_WORDS = frozenset(
     humanitarian freedom liberation defender defenders champion champions award-winning independent
     internationally-recognised internationally-recognized recognised recognized law-abiding
     non-violent nonviolent popular beloved esteemed distinguished honest principled patriot patriots patriotic
-    fearless respected acclaimed""".split()
+    fearless respected acclaimed constitutional self-defence self-defense volunteer volunteers resistance""".split()
 )
 # Nouns that name a role, not a judgement ("its spokesman", "a reporter"): labels headed by
 # one are kept in labels.csv but never compared as characterisations.

@@ -16,8 +16,10 @@ import re
 from dataclasses import dataclass, replace
 
 from inconcert.text.attributions import Attribution, credited_source
-from inconcert.text.document import Document
-from inconcert.text.lexicon import APPROXIMATE_QUALIFIERS, EVENT_CLASS_OF, FIGURE_NOUNS, HEDGE_WORDS, PERSON_NOUNS
+from inconcert.text.document import Document, doc_text
+from inconcert.text.lexicon import (
+    APPROXIMATE_QUALIFIERS, EVENT_CLASS_OF, FIGURE_NOUNS, HEDGE_WORDS, PERSON_NOUNS, SUBJECT_EVENT_CLASS_OF,
+)
 
 UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -114,7 +116,10 @@ class Quantity:
 
     @property
     def event_class(self) -> str:
-        return EVENT_CLASS_OF.get(self.event.split()[-1], "") if self.event else ""
+        if not self.event:
+            return ""
+        word = self.event.split()[-1]
+        return EVENT_CLASS_OF.get(word) or SUBJECT_EVENT_CLASS_OF.get(word, "")
 
 
 def extract_quantities(document: Document, attributions: list[Attribution]) -> list[Quantity]:
@@ -315,7 +320,9 @@ def _refused(text: str, start: int, end: int, number: str, match: re.Match) -> b
 
 
 def _figure_named_before(head: str) -> bool:
-    return any(word in FIGURE_NOUNS for word in re.findall(r"[a-z]+", head.lower())[-5:])
+    # "the toll … stands at 9,": a verb that sets a level is followed by a figure, not an age
+    return any(word in FIGURE_NOUNS for word in re.findall(r"[a-z]+", head.lower())[-5:]) or bool(
+        re.search(r"\b(?:stands?|stood|remains?|remained|rose|risen|climbed|reached|puts?)\s+at\s*$", head.lower()))
 
 
 def _looks_like_year(bare: str, text: str, end: int, match: re.Match) -> bool:
@@ -350,8 +357,9 @@ def _token_checks(doc, start: int, end: int, number_text: str) -> bool:
         if preceding is not None and preceding.lower_ in ("no", "the", "any", "every", "this", "that", "each", "which", "at"):
             return False
     first = span[0]
-    line_start = doc.text.rfind("\n", 0, first.idx) + 1
-    opens_line = not doc.text[line_start:first.idx].strip()  # a headline without a full stop runs into the next line
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, first.idx) + 1
+    opens_line = not text[line_start:first.idx].strip()  # a headline without a full stop runs into the next line
     if first.text[:1].isupper() and first.i > first.sent.start and not opens_line and first.lower_ in {*UNITS, *TENS} and first.ent_type_ not in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", ""):
         return False  # "the Big Four", "Group of Seven"
     return True
@@ -458,7 +466,7 @@ def _figure_noun_before(doc, span):
     """"put the death toll at 12", "the number of dead rose to 40": the counted thing is
     named before the figure."""
     sentence = span[0].sent
-    for token in reversed(doc[max(sentence.start, span[0].i - 8): span[0].i]):
+    for token in reversed(doc[max(sentence.start, span[0].i - 12): span[0].i]):
         if token.lower_ in FIGURE_NOUNS:
             words = [t for t in token.subtree if t.i <= token.i and t.pos_ not in ("DET", "PRON") and t.dep_ != "poss"]
             tail = [t for t in token.subtree if t.i > token.i and t.i < span[0].i and t.dep_ in ("prep", "pobj", "amod", "compound")]
@@ -475,6 +483,8 @@ def _event_word(doc, head, number_token, counted: str) -> str:
     # "1,200 protesters were detained": what happened to them (the verb) comes before what they are
     verb = head.head if head.dep_ in ("nsubj", "nsubjpass", "dobj") else None
     if verb is not None and verb.lower_ in EVENT_CLASS_OF and verb.pos_ == "VERB":
+        return verb.lower_
+    if verb is not None and verb.lower_ in SUBJECT_EVENT_CLASS_OF and head.dep_ == "nsubj" and verb.pos_ == "VERB":
         return verb.lower_
     if counted_event:
         return counted_event

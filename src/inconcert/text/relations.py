@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from inconcert.text.actors import actor_mentions, initials, plain_name
-from inconcert.text.document import Document
+from inconcert.text.document import Document, doc_text
 
 _PASSIVE = r"(?:(?:is|are|was|were|be|been|being|has been|have been|had been|allegedly|reportedly|largely|partly|secretly|heavily|directly|openly)\s+)*"
 _ROLE = (
@@ -259,7 +259,7 @@ def _nearest_before(mentions, position: int, sentence):
     """The last actor named before the trigger, passing over a bracketed aside such as a
     party and state ("Adam Schiff (D-CA), the chairman of"), a dateline ("HALBEK —") and a
     speaker ("Weiss said the gunmen were members of …": Weiss is not the member)."""
-    text = sentence.doc.text
+    text = doc_text(sentence.doc)
     before = [m for m in mentions if m.end_char <= position and not _dateline(text, m) and not _title_only(m)]
     outside = [m for m in before if not _bracketed(text, m.start_char, m.end_char)]
     chosen = outside or before

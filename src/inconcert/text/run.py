@@ -33,7 +33,8 @@ from inconcert.text.actors import (
 )
 from inconcert.text.attributions import credited_source, extract_attributions
 from inconcert.text.disagreements import (
-    Disagreement, characterization_disagreements, factual_disagreements, numeric_disagreements, responsibility_stances,
+    Disagreement, assertions_in, characterization_disagreements, deed_disagreements, factual_disagreements,
+    numeric_disagreements, responsibility_stances, tie_disagreements,
 )
 from inconcert.text.document import Article, Document, english_pipeline, load_articles, parse_documents
 from inconcert.text.labels import extract_labels
@@ -133,6 +134,7 @@ class _Findings:
     people: list = field(default_factory=list)
     paragraphs: list = field(default_factory=list)  # (start, end)
     government_links: list = field(default_factory=list)  # (leader or capital, country) the text ties together
+    assertions: list = field(default_factory=list)  # sentences that deny a funding tie, or assert or negate an attack
 
 
 def run_text(workspace: Workspace, out_dir: Path | None = None, params: TextParams | None = None,
@@ -297,6 +299,12 @@ def _analyse(document: Document) -> _Findings:
         return credited_source(found.attributions, start, end, text)
 
     found.stances = responsibility_stances(document, actors_in_sentence, credited)
+
+    def named_in_sentence(sentence):  # places too: "takes money from Ostrel"
+        inside = mentions[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
+        return [(plain_name(m.text), getattr(m, "label_", "")) for m in inside if m.end <= sentence.end]
+
+    found.assertions = assertions_in(document, named_in_sentence, credited)
     return found
 
 
@@ -313,12 +321,13 @@ def _unify_and_compare(findings: list[_Findings], texts: list[str]) -> dict[str,
     index = ActorIndex.build(texts, (name for f in findings for _, _, name, _ in f.mentions))
     tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS if name not in ("text_documents", "text_techniques")}
     quantities, labels, stances, context = [], [], [], {}
+    assertions, relations, names_by_doc = [], [], {}
     # a name the parse types as a place in any article is a place in all of them (the small
     # model types "Unity Square" as a place in one article and an organisation in another)
     place_names = {index.canonical(n) for f in findings for _, _, n, kind in f.mentions if kind in PLACE_TYPES}
     governments = {index.canonical(alias): index.canonical(country_of_adjective(country, place_names))
                    for alias, country in government_aliases(link for f in findings for link in f.government_links).items()}
-    for f in findings:
+    for f, text in zip(findings, texts):
         canonical: dict[str, str] = {}  # an article names the same actors over and over
 
         def name(mention: str, people=f.people, canonical=canonical, names=[n for _, _, n, kind in f.mentions if kind in ("ORG", "PROPN", "FAC")]) -> str:
@@ -349,9 +358,13 @@ def _unify_and_compare(findings: list[_Findings], texts: list[str]) -> dict[str,
             labels.append({**row, "actor": row["entity"]})
         for r in f.relations:
             tables["text_relations"].append({**_columns(r, SCHEMAS["text_relations"]), "subject": name(r.subject), "object": name(r.object)})
+            relations.append({**tables["text_relations"][-1], "text": text[r.start:r.end]})
         stances += [replace(s, actor=name(s.actor)) for s in f.stances]
+        assertions += [replace(a, names=tuple(name(n) for n in a.names)) for a in f.assertions]
+        names_by_doc[f.doc_id] = {name(n) for _, _, n, _ in f.mentions}
     disagreements: list[Disagreement] = (
         numeric_disagreements(quantities, context) + characterization_disagreements(labels) + factual_disagreements(stances)
+        + tie_disagreements(relations, assertions, names_by_doc) + deed_disagreements(assertions, names_by_doc)
     )
     tables["text_disagreements"] = [
         {"topic": d.topic, "kind": d.kind, "doc_a": d.a.doc_id, "start_a": d.a.start, "end_a": d.a.end,
