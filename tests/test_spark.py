@@ -352,3 +352,79 @@ def test_cli_ingest_engine_spark_writes_the_same_actions(tmp_path, monkeypatch):
         with Workspace.open(tmp_path / name, read_only=True) as ws:
             tables[name] = {t: sorted(ws.con.execute(f"SELECT * FROM {t}").fetchall()) for t in ("actions", "quarantine")}
     assert tables["duckdb"]["actions"] and tables["spark"] == tables["duckdb"]
+
+
+def actions_csv_with_bad_rows(folder, newline: str):
+    """An actions CSV with what DuckDB's CSV reader rejects (too many and too few fields,
+    with a blank line before), values ingest quarantines (an empty id, a time that is
+    not one), quoted values over several lines and doubled quotes."""
+    lines = [
+        "object_id,account_id,content_id,timestamp_share,kind", "o1,a1,c1,1600000000,url",
+        '"o\n2",a2,c2,1600000001,link', "o3,a3,c3,1600000002,link,extra", "", "o4,a4",
+        "o5,a5,c5,160000x,link", ",a6,c6,1600000005,Repost", "o7,a7,c7,1600000007,",
+        '"o,8",a8,"c8 ""quoted""",1600000008.5,tag', "o9,a9,c9,2020-09-13T12:26:50,hashtag",
+        'o10,"a\n10\n",c10,1600000010,link', "", "", "o11,a11,c11,1600000011,link", "o12,a12,c12",
+        "o13,a13,c13,1600000013,link",
+    ]
+    path = folder / f"actions_bad_{len(newline)}.csv"
+    path.write_bytes(("\n".join(lines) + "\n").replace("\n", newline).encode())
+    return path
+
+
+def ingest_both_ways(spark, tmp_path, monkeypatch, path, part_bytes: int) -> tuple[dict, dict, list[bool]]:
+    """The file ingested by DuckDB, and by Spark with CSV parts of `part_bytes`; whether
+    Spark (True) or the driver (False) read it."""
+    from inconcert.ingest import on_spark
+
+    monkeypatch.setattr(on_spark, "CSV_PART_BYTES", part_bytes)
+    read_by = []
+    real = on_spark.read_on_spark
+    monkeypatch.setattr(on_spark, "read_on_spark", lambda *a, **k: read_by.append(real(*a, **k)) or read_by[-1])
+    duck = ingested(tmp_path / "duckdb", "actions", path)
+    spark_tables = ingested(tmp_path / "spark", "actions", path,
+                            engine=SparkEngine(spark, staging=str(tmp_path / "spark-staging")))
+    assert not any((tmp_path / "spark-staging").glob("ingest-*")), "staging files are cleaned up"
+    return duck, spark_tables, read_by
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_actions_csv_read_in_spark_tasks_gives_duckdbs_rows_quarantine_and_log(spark, tmp_path, monkeypatch, newline):
+    """An actions CSV cut into parts of a few lines, each read by DuckDB's CSV reader in a
+    Spark task: the same actions, the same quarantined records with DuckDB's reasons,
+    line numbers and excerpts, the same ingest log as DuckDB reading the whole file."""
+    from inconcert.ingest import on_spark
+
+    path = actions_csv_with_bad_rows(tmp_path, newline)
+    assert len(on_spark.csv_parts(path, 40)[1]) > 5
+    duck, on_spark_tables, read_by = ingest_both_ways(spark, tmp_path, monkeypatch, path, 40)
+    assert read_by == [True], "Spark tasks, not the driver, read the file"
+    reasons = [row.split(", ")[2] for row in duck["quarantine"]]
+    assert any("too many columns" in r for r in reasons) and any("missing columns" in r for r in reasons)
+    assert any("160000x" in r for r in reasons) and any("empty object_id" in r for r in reasons)
+    assert len(duck["actions"]) == 8
+    for table in duck:
+        assert on_spark_tables[table] == duck[table], table
+
+
+def test_actions_csv_samples_read_in_spark_tasks_equal_duckdb(spark, tmp_path, monkeypatch):
+    """CooRTweet's Russian sample (3.9 MB, in four parts) and the small CRLF sample with
+    bad values."""
+    for name, path in (("russian", needs_shared_data("coortweet", "russian_coord_tweets.csv")),
+                       ("sample", DATA / "actions" / "actions.csv")):
+        part_bytes = max(100, path.stat().st_size // 4)
+        duck, on_spark_tables, read_by = ingest_both_ways(spark, tmp_path / name, monkeypatch, path, part_bytes)
+        assert read_by == [True], name
+        assert duck["actions"] and on_spark_tables == duck, name
+
+
+def test_actions_csv_with_a_stray_quote_is_read_on_the_driver(spark, tmp_path, monkeypatch):
+    """A quote that opens a value never closed makes the quote count lie about where
+    records end: the part reading it reports an unterminated quote, and the whole file is
+    read on the driver, as DuckDB alone reads it."""
+    path = tmp_path / "stray.csv"
+    lines = ["object_id,account_id,content_id,timestamp_share"] + [f"o{i},a{i},c{i},{1600000000 + i}" for i in range(30)]
+    lines[10] = '"o9,a9,c9,1600000009'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    duck, on_spark_tables, read_by = ingest_both_ways(spark, tmp_path, monkeypatch, path, 60)
+    assert read_by == [False]
+    assert on_spark_tables == duck

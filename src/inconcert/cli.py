@@ -76,7 +76,7 @@ def ingest(
     format: str = typer.Option(..., "--format", "-f", help=f"Input format: {', '.join(FORMATS)}.", show_default=False),
     workspace: Path = WorkspaceOption,
     quiet: bool = QuietOption,
-    engine: str = typer.Option("duckdb", "--engine", help="Who reads the files: duckdb (default) or spark (actions Parquet and JSON-lines exports parsed on Spark; other files on the driver)."),
+    engine: str = typer.Option("duckdb", "--engine", help="Who reads the files: duckdb (default) or spark (actions Parquet and CSV and JSON-lines exports parsed on Spark; other files on the driver)."),
     spark_master: Optional[str] = typer.Option(None, "--spark-master", envvar="INCONCERT_SPARK_MASTER", help="Spark master URL for --engine spark."),
 ) -> None:
     from inconcert.engines import open_engine

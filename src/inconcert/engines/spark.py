@@ -192,7 +192,7 @@ class SparkEngine:
             )
             return
         # A remote folder (or an empty result with no part file) comes through the driver.
-        con.register("_spark_result", _arrow(self.session.read.parquet(uri)))
+        con.register("_spark_result", to_arrow(self.session.read.parquet(uri)))
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _spark_result")
         finally:
@@ -204,7 +204,7 @@ def _launched_by_spark_submit() -> bool:
     return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
-def _arrow(frame):
+def to_arrow(frame):
     if hasattr(frame, "toArrow"):  # pyspark 4
         return frame.toArrow()
     import pyarrow as pa

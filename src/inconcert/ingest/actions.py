@@ -50,13 +50,17 @@ _OUR_OWN_FAULTS = (
 SOURCE_VIEW = "actions_source"
 
 
-def read(path: Path, staging: Staging, on_bytes=None, candidates_on: CandidatesOn | None = None) -> None:
-    """`candidates_on`, when given, runs the per-row normalisation of a Parquet file on
-    another engine (`inconcert.ingest.on_spark`): it gets the file and the SQL over
-    SOURCE_VIEW, and returns a DuckDB query over the engine's result. Everything else
+def read(path: Path, staging: Staging, on_bytes=None, candidates_on: CandidatesOn | None = None,
+         source: str | None = None) -> None:
+    """`candidates_on`, when given, runs the per-row normalisation on another engine
+    (`inconcert.ingest.on_spark`): it gets the file and the SQL over SOURCE_VIEW, and
+    returns a DuckDB query over the engine's result. For a CSV file that engine has the
+    rows DuckDB's CSV reader gives and quarantines its rejected lines itself
+    (`quarantine_csv_rejects`). `source` is a DuckDB relation with the file's columns and
+    types when DuckDB cannot open the file (a remote Parquet file). Everything else
     (quarantine, de-duplication, counts) is the same code whichever engine ran it."""
     try:
-        _read(path, staging, candidates_on)
+        _read(path, staging, candidates_on, source)
     except _OUR_OWN_FAULTS:
         raise
     except duckdb.Error as error:  # the file's fault: corrupt Parquet, undecodable CSV, ...
@@ -64,11 +68,14 @@ def read(path: Path, staging: Staging, on_bytes=None, candidates_on: CandidatesO
         raise UnusableFile(f"{path}: cannot be read as {what} ({str(error).splitlines()[0][:200]}).") from None
 
 
-def _read(path: Path, staging: Staging, candidates_on: CandidatesOn | None = None) -> None:
+def _read(path: Path, staging: Staging, candidates_on: CandidatesOn | None = None, source: str | None = None) -> None:
     con = staging.con
-    source, from_duckdb_csv = _source(path)
-    if candidates_on is not None and not from_duckdb_csv:
+    from_duckdb_csv = False
+    if source is None:
+        source, from_duckdb_csv = file_source(path)
+    if candidates_on is not None:
         candidates = candidates_on(path, _candidates_sql(path, con, source, read_from=SOURCE_VIEW))
+        from_duckdb_csv = False  # the engine read the lines; it hands over the rejected ones
     else:
         candidates = _candidates_sql(path, con, source)
     good = "account_id IS NOT NULL AND content_id IS NOT NULL AND object_id IS NOT NULL AND ts IS NOT NULL"
@@ -86,7 +93,7 @@ def _read(path: Path, staging: Staging, candidates_on: CandidatesOn | None = Non
         f"WHERE {good}{_not_already_there(con)}"
     ).fetchone()[0]
     if from_duckdb_csv:
-        _quarantine_csv_rejects(staging)
+        quarantine_csv_rejects(staging)
     staging.count_direct(records=total - bad, actions=inserted)
     con.execute("DROP VIEW action_candidates")
     con.execute("DROP TABLE IF EXISTS python_csv_rows")
@@ -179,13 +186,13 @@ def _not_already_there(con) -> str:
     return f" AND NOT EXISTS (SELECT 1 FROM actions a WHERE {already})"
 
 
-def _source(path: Path) -> tuple[str, bool]:
+def file_source(path: Path) -> tuple[str, bool]:
     """The DuckDB table function that reads the file, and whether it is DuckDB's CSV reader."""
     literal = "'" + str(path).replace("'", "''") + "'"
     if data_suffix(path) in (".parquet", ".pq"):
         _check_parquet(path)
         return f"read_parquet({literal})", False
-    header, delimiter = _csv_header(path)
+    header, delimiter = csv_header(path)
     columns = "{" + ", ".join(f"'{_quote(c)}': 'VARCHAR'" for c in header) + "}"
     delim = "\\t" if delimiter == "\t" else delimiter
     return (
@@ -202,7 +209,7 @@ def _check_parquet(path: Path) -> None:
             raise UnusableFile(f"{path}: not a Parquet file (it does not start with PAR1).")
 
 
-def _csv_header(path: Path) -> tuple[list[str], str]:
+def csv_header(path: Path) -> tuple[list[str], str]:
     with open_binary(path) as binary:
         first = binary.readline(1 << 20)
     if not first.strip():
@@ -278,14 +285,17 @@ def _quarantine_bad_values(staging: Staging, good: str) -> int:
     return rows
 
 
-def _quarantine_csv_rejects(staging: Staging) -> None:
+def quarantine_csv_rejects(staging: Staging, rejects: str = "reject_errors") -> None:
+    """The lines DuckDB's CSV reader rejected, from its `reject_errors` table or from a
+    table of the same columns (`line, error_type, error_message, csv_line, scan_id`) that
+    readers of parts of the file filled."""
     rows = staging.con.execute(
         f"""
         INSERT INTO quarantine
         SELECT ?, CAST(line AS BIGINT), lower(CAST(error_type AS VARCHAR)) || ': ' || error_message,
                left(csv_line, {RAW_EXCERPT_CHARS}), ?
-        FROM reject_errors
-        WHERE scan_id = (SELECT min(scan_id) FROM reject_errors)  -- the view is scanned twice
+        FROM {rejects}
+        WHERE scan_id = (SELECT min(scan_id) FROM {rejects})  -- the view is scanned twice
         ORDER BY line
         """,
         [staging.file_label, staging.ingest_id],
@@ -293,5 +303,6 @@ def _quarantine_csv_rejects(staging: Staging) -> None:
     staging.quarantined += rows
     if rows and staging.first_reason is None:
         staging.first_reason = "CSV lines that could not be parsed"
-    staging.con.execute("DELETE FROM reject_errors")
-    staging.con.execute("DELETE FROM reject_scans")
+    if rejects == "reject_errors":
+        staging.con.execute("DELETE FROM reject_errors")
+        staging.con.execute("DELETE FROM reject_scans")

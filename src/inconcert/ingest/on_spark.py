@@ -13,9 +13,11 @@ Nothing here reimplements a reader; what runs on Spark is the code DuckDB ingest
   `Staging.merge` moves them into the canonical tables exactly as after a DuckDB read.
   A row's sequence number is (line number, position in the line), which orders rows as
   the one-process count does, so the same sighting of a post or account wins.
-- Any other file (CSV exports, JSON array documents, compressed files, Telegram and
-  article files, actions CSV whose rejected lines are DuckDB's reader's own) is read by
-  its reader on the driver, as without Spark: the result is the same either way.
+- `actions` CSV: DuckDB's CSV reader in each Spark task on a part of the file, then the
+  same transpiled per-row SQL (see "actions CSV" below).
+- Any other file (CSV exports of other formats, JSON array documents, compressed files,
+  Telegram and article files) is read by its reader on the driver, as without Spark: the
+  result is the same either way.
 
 Input files must be readable at the same path by the driver and the executors (local
 mode, or a shared file system); each file is still hashed on the driver first, so a file
@@ -37,6 +39,7 @@ from inconcert.engines import Step
 from inconcert.ingest import actions, bluesky, fourcat, mastodon, twitter_v1, twitter_v2
 from inconcert.ingest.sources import Malformed, Record, data_suffix, json_lines
 from inconcert.ingest.staging import Staging, parsed, stage_rows, stage_schema
+from inconcert.engines.spark import to_arrow
 from inconcert.store.schema import ACCOUNTS, ACTIONS, ARTICLES, POSTS, QUARANTINE
 
 # A part of a JSON-lines file that one Spark task reads (cut at the next line end).
@@ -69,6 +72,11 @@ def read_on_spark(engine, format_name: str, reader: ModuleType, path: Path, stag
         if format_name == "actions" and data_suffix(path) in (".parquet", ".pq"):
             actions.read(path, staging, on_bytes, candidates_on=_actions_on(engine, staging, folder))
             return True
+        if format_name == "actions" and data_suffix(path) == path.suffix.lower():
+            if _read_actions_csv(engine, path, staging, folder, CSV_PART_BYTES):
+                if on_bytes is not None:
+                    on_bytes(path.stat().st_size)
+                return True
         if format_name in LINE_READERS and _is_json_lines(path):
             _read_lines(engine, format_name, path, staging, folder, PART_BYTES)
             if on_bytes is not None:
@@ -83,9 +91,12 @@ def read_on_spark(engine, format_name: str, reader: ModuleType, path: Path, stag
 # -- actions Parquet -----------------------------------------------------------------
 
 
-def _actions_on(engine, staging: Staging, folder: str) -> actions.CandidatesOn:
+def _actions_on(engine, staging: Staging, folder: str, rows=None) -> actions.CandidatesOn:
+    """The hook that runs the per-row SQL on Spark, over the Parquet file at `path` or
+    over the DataFrame `rows` (an actions CSV as DuckDB's reader gave it)."""
     def candidates(path: Path, sql: str) -> str:
-        engine.session.read.parquet(path.resolve().as_uri()).createOrReplaceTempView(actions.SOURCE_VIEW)
+        source = rows if rows is not None else engine.session.read.parquet(path.resolve().as_uri())
+        source.createOrReplaceTempView(actions.SOURCE_VIEW)
         try:
             engine.execute([Step("spark_action_candidates", sql)], ["spark_action_candidates"], folder)
         finally:
@@ -96,6 +107,223 @@ def _actions_on(engine, staging: Staging, folder: str) -> actions.CandidatesOn:
         return "SELECT * REPLACE (CAST(ts AS TIMESTAMP) AS ts) FROM spark_action_candidates"
 
     return candidates
+
+
+# -- actions CSV ---------------------------------------------------------------------
+#
+# Each Spark task runs DuckDB's CSV reader, with the very options of the one-process
+# ingest (`actions.file_source`), on one part of the file behind a copy of the header;
+# Spark then runs the per-row SQL on the lines it read, as for Parquet. Parts are cut at
+# line ends outside quoted values (an even count of quotes before), so every part starts
+# at a record. A cut that is wrong after all (a stray quote made the count lie) leaves a
+# part that ends inside a quoted value, which DuckDB rejects as an unterminated quote:
+# then, and when DuckDB gives up on a part, the whole file is read on the driver as
+# without Spark. The result is DuckDB's either way.
+
+CSV_PART_BYTES = 64 << 20
+# Quote errors are the ones that could stem from a part cut inside a quoted value.
+_QUOTE_ERROR = "UNQUOTED VALUE"
+_CSV_COLUMNS = (*actions.REQUIRED, "kind", "platform")
+_CSV_RESULT = (
+    "tag STRING, part INT, row BIGINT, line BIGINT, error_type STRING, error_message STRING, csv_line STRING"
+)
+
+
+def csv_parts(path: Path, part_bytes: int) -> tuple[bytes, list[tuple[int, int]]] | None:
+    """The header line and (start byte, end byte) of parts of about `part_bytes` after it,
+    each ending at a line end outside quotes and after a non-blank line (DuckDB counts a
+    blank line as a line and keeps it in the next rejected line's text, so a part must
+    not start just after one). None when the file has no data lines."""
+    size = path.stat().st_size
+    with open(path, "rb") as stream:
+        header = stream.readline()
+        position = start = len(header)
+        if position >= size:
+            return None
+        quotes = header.count(b'"')
+        parts: list[tuple[int, int]] = []
+        while True:
+            target = start + part_bytes
+            if target >= size:
+                parts.append((start, size))
+                return header, parts
+            while position < target:  # count quotes up to the target, in blocks
+                block = stream.read(min(target - position, 8 << 20))
+                quotes += block.count(b'"')
+                position += len(block)
+            previous = b"x"
+            if position > 0:
+                stream.seek(position - 1)
+                previous = stream.read(1)
+            # From the target, line by line to the first line end that can start a part.
+            line = b""
+            if previous != b"\n":
+                line = stream.readline()
+                quotes += line.count(b'"')
+                position += len(line)
+            while position < size and (quotes % 2 or not line.strip(b"\r\n")):
+                line = stream.readline()
+                quotes += line.count(b'"')
+                position += len(line)
+            if position >= size:
+                parts.append((start, size))
+                return header, parts
+            parts.append((start, position))
+            start = position
+
+
+def read_csv_parts(batches: Iterator[pa.RecordBatch], path: str, header: bytes, delimiter: str, n_fields: int,
+                   columns: list[str]) -> Iterator[pa.RecordBatch]:
+    """The Spark task: DuckDB's CSV reader on each part given (part, start, end, last).
+
+    Yields the part's lines as ("row", part, row number in the part, columns...), DuckDB's
+    rejected lines as ("reject", part, line number in the part, ...), the number of rows
+    ("rows") and of lines DuckDB counted in the part ("lines"), or ("failed", part) when
+    DuckDB gave up.
+
+    The part is read behind the header and, but for the first part, one line of filler:
+    DuckDB words a rejected line differently right after the header (with CRLF line ends
+    it leaves out the line end before), so the part's first line must follow a data line
+    as it does in the whole file. A last line with one field too many ends every part but
+    the last: its rejection tells the line number DuckDB reached."""
+    import tempfile
+
+    import duckdb
+
+    newline = b"\r\n" if header.endswith(b"\r\n") else b"\n"  # DuckDB gives up on mixed line ends
+    filler = delimiter.encode().join([_FILLER] * n_fields)
+    # n_fields + 1 fields: too many columns (not empty: DuckDB lets empty fields past the end go)
+    counter = delimiter.encode().join([_FILLER] * (n_fields + 1))
+    for batch in batches:
+        for part, start, end, last in zip(*(batch.column(i).to_pylist() for i in range(4))):
+            with tempfile.TemporaryDirectory(prefix="inconcert-csv-part-") as folder:
+                copy = Path(folder) / "part.csv"
+                with open(path, "rb") as source, open(copy, "wb") as target:
+                    target.write(header)  # ends with the file's line end, as every part does
+                    if part:
+                        target.write(filler + newline)
+                    source.seek(start)
+                    left = end - start
+                    while left:
+                        block = source.read(min(left, 8 << 20))
+                        target.write(block)
+                        left -= len(block)
+                    if not last:
+                        target.write(counter + newline)
+                yield from _read_csv_part(duckdb, copy, part, 1 if part else 0, last, columns, counter.decode())
+
+
+_FILLER = b"~"
+
+
+def _meta(tag: str, part: int, columns: list[str], row=None, line=None, error_type=None, message=None,
+          csv_line=None) -> pa.RecordBatch:
+    values = {"tag": [tag], "part": pa.array([part], pa.int32()), "row": pa.array([row], pa.int64()),
+              "line": pa.array([line], pa.int64()), "error_type": pa.array([error_type], pa.string()),
+              "error_message": pa.array([message], pa.string()), "csv_line": pa.array([csv_line], pa.string())}
+    values |= {c: pa.array([None], pa.string()) for c in columns}
+    return pa.RecordBatch.from_pydict(values)
+
+
+def _read_csv_part(duckdb, copy: Path, part: int, filler: int, last: bool, columns: list[str], counter: str):
+    """DuckDB's reading of one part's copy, less its `filler` lines after the header."""
+    con = duckdb.connect()
+    con.execute("SET threads TO 1")  # one Spark task, one core
+    source, _ = actions.file_source(copy)
+    selected = ", ".join(f'"{c}"' for c in columns)
+    names = ["tag", "part", "row", "line", "error_type", "error_message", "csv_line", *columns]
+    try:
+        reader = con.sql(f"SELECT {selected} FROM {source}").to_arrow_reader(65_536)
+        rows, skip = 0, filler
+        for batch in reader:
+            if skip:
+                if batch.num_rows < skip or batch.column(0)[0].as_py() != _FILLER.decode():
+                    yield _meta("failed", part, columns, message="the filler line was not the part's first row")
+                    return
+                batch, skip = batch.slice(skip), 0
+            n = batch.num_rows
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(["row"] * n, pa.string()), pa.array([part] * n, pa.int32()), pa.array(range(rows, rows + n), pa.int64()),
+                 *(pa.nulls(n, t) for t in (pa.int64(), pa.string(), pa.string(), pa.string())), *batch.columns],
+                names=names,
+            )
+            rows += n
+        rejects = con.execute(
+            "SELECT line - ?, CAST(error_type AS VARCHAR), error_message, csv_line FROM reject_errors ORDER BY line",
+            [filler],
+        ).fetchall()
+    except (duckdb.Error, UnicodeError) as error:
+        yield _meta("failed", part, columns, message=str(error).splitlines()[0][:200])
+        return
+    finally:
+        con.close()
+    yield _meta("rows", part, columns, row=rows)
+    if not last:
+        ends = [r for r in rejects if r[3].strip("\r\n") == counter]
+        if not ends or ends[-1][0] != max(r[0] for r in rejects):
+            yield _meta("failed", part, columns, message="the part's last line was not where DuckDB ended")
+            return
+        rejects = [r for r in rejects if r is not ends[-1]]
+        yield _meta("lines", part, columns, line=ends[-1][0] - 2)  # less the header and the counting line
+    for line, error_type, message, csv_line in rejects:
+        yield _meta("reject", part, columns, line=line, error_type=error_type, message=message, csv_line=csv_line)
+
+
+def _read_actions_csv(engine, path: Path, staging: Staging, folder: str, part_bytes: int) -> bool:
+    """An uncompressed actions CSV read by DuckDB's CSV reader in Spark tasks; False (and
+    nothing staged) when it must be read on the driver instead."""
+    cut = csv_parts(path, part_bytes)
+    if cut is None:
+        return False
+    header, parts = cut
+    csv_source, _ = actions.file_source(path)  # also checks the header as the driver would
+    names, delimiter = actions.csv_header(path)
+    columns = [c for c in names if c in _CSV_COLUMNS]
+    schema = ", ".join([_CSV_RESULT, *(f"`{c}` STRING" for c in columns)])
+    session = engine.session
+    where = str(path.resolve())
+    one_per_task = session.sparkContext.parallelize(
+        [(i, start, end, i == len(parts) - 1) for i, (start, end) in enumerate(parts)], len(parts)
+    )
+    tasks = session.createDataFrame(one_per_task, "part INT, start BIGINT, end BIGINT, last BOOLEAN")
+    lines_read = tasks.mapInArrow(
+        lambda batches: read_csv_parts(batches, where, header, delimiter, len(names), columns), schema
+    )
+    uri = f"{folder}/csv_parts"
+    lines_read.write.mode("overwrite").parquet(uri)
+    lines_read = session.read.parquet(uri)
+    meta = to_arrow(lines_read.where("tag <> 'row'").drop(*columns)).to_pylist()
+    if any(m["tag"] == "failed" or m["error_type"] == _QUOTE_ERROR for m in meta):
+        return False
+    rows_in = {m["part"]: m["row"] for m in meta if m["tag"] == "rows"}
+    lines_in = {m["part"]: m["line"] for m in meta if m["tag"] == "lines"}
+    rows_before, lines_before = {}, {}
+    for part in range(len(parts)):
+        rows_before[part] = sum(rows_in[p] for p in range(part))
+        lines_before[part] = sum(lines_in[p] for p in range(part))
+    # A row's record number is what `actions` gives the rows of DuckDB's CSV reader: its
+    # number among the rows read (from 1), plus one for the header.
+    offsets = session.createDataFrame(list(rows_before.items()), "part INT, rows_before BIGINT")
+    rows = lines_read.where("tag = 'row'").join(offsets.hint("broadcast"), "part").selectExpr(
+        *(f"`{c}`" for c in columns), "row + rows_before + 2 AS _line"
+    )
+    con = staging.con
+    typed = f"(SELECT *, CAST(NULL AS BIGINT) AS _line FROM {csv_source})"
+    actions.read(path, staging, candidates_on=_actions_on(engine, staging, folder, rows=rows), source=typed)
+    rejects = pa.table({
+        "line": pa.array([m["line"] + lines_before[m["part"]] for m in meta if m["tag"] == "reject"], pa.int64()),
+        **{k: pa.array([m[k] for m in meta if m["tag"] == "reject"], pa.string())
+           for k in ("error_type", "error_message", "csv_line")},
+        "scan_id": pa.array([0] * sum(m["tag"] == "reject" for m in meta), pa.int64()),
+    })
+    con.register("_spark_csv_rejects", rejects)
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE spark_csv_rejects AS SELECT * FROM _spark_csv_rejects")
+    finally:
+        con.unregister("_spark_csv_rejects")
+    actions.quarantine_csv_rejects(staging, "spark_csv_rejects")
+    con.execute("DROP TABLE spark_csv_rejects")
+    return True
 
 
 # -- JSON lines ----------------------------------------------------------------------
