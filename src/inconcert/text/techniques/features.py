@@ -75,25 +75,30 @@ def span_features(text: str, encoded: EncodedText, spans: list[tuple[int, int]])
                       encoded.segment_vectors[encoded.segment[first]]]
         else:
             pooled = [np.zeros(HIDDEN, np.float32)] * 7
-        fragment = mask_names(text[start:end]).text
-        occurrences = repetitions(normalised_text, fragment)
-        letters = [c for c in fragment if c.isalpha()]
-        handcrafted = np.array([
-            np.log1p(len(fragment)),
-            np.log1p(len(_WORD.findall(fragment))),
-            np.log1p(max(occurrences - 1, 0)),
-            float(occurrences >= 2),
-            float(occurrences >= 3),
-            float("!" in fragment),
-            float("?" in fragment),
-            sum(c.isupper() for c in letters) / max(len(letters), 1),
-            float(fragment[:1] in "\"'“‘" or text[max(0, start - 1):start] in ("\"", "“", "'", "‘")),
-            float("\n" in fragment),
-        ], dtype=np.float32)
+        handcrafted = span_handcrafted(text, normalised_text, start, end)
         rows.append(np.concatenate([*pooled, handcrafted]))
     if not rows:
         return np.zeros((0, 7 * HIDDEN + SPAN_HANDCRAFTED), dtype=np.float32)
     return np.vstack(rows).astype(np.float32)
+
+
+def span_handcrafted(text: str, normalised_text: str, start: int, end: int) -> np.ndarray:
+    """The SPAN_HANDCRAFTED cues of `text[start:end]`; `normalised_text` is `normalised_masked(text)`."""
+    fragment = mask_names(text[start:end]).text
+    occurrences = repetitions(normalised_text, fragment)
+    letters = [c for c in fragment if c.isalpha()]
+    return np.array([
+        np.log1p(len(fragment)),
+        np.log1p(len(_WORD.findall(fragment))),
+        np.log1p(max(occurrences - 1, 0)),
+        float(occurrences >= 2),
+        float(occurrences >= 3),
+        float("!" in fragment),
+        float("?" in fragment),
+        sum(c.isupper() for c in letters) / max(len(letters), 1),
+        float(fragment[:1] in "\"'“‘" or text[max(0, start - 1):start] in ("\"", "“", "'", "‘")),
+        float("\n" in fragment),
+    ], dtype=np.float32)
 
 
 def repetitions(normalised_text: str, fragment: str) -> int:
