@@ -149,6 +149,13 @@ def _split_at_line_breaks(ent) -> list:
     return spans
 
 
+# Nouns that say the name after them is an organisation's ("the rights group Open Valley").
+KIND_OF_ORGANISATION = frozenset(
+    """group broadcaster channel outlet website newspaper network agency organization organisation foundation charity
+    trust fund institute think-tank movement party militia faction company firm lobby monitor""".split()
+)
+
+
 # Entity types the small model gives names of organisations it does not recognise ("The
 # Citizens’ Front" as WORK_OF_ART); such an entity is taken for an actor when it is made of
 # proper nouns only, and then carries no type.
@@ -190,13 +197,33 @@ def _plural_possessive(doc, i: int) -> bool:
         and doc[i].text.endswith("s") and bool(apostrophe.whitespace_)
 
 
+def _one_word_name_opening(doc, i: int, lower_words: set[str]) -> bool:
+    """A capitalised word that opens a sentence is a name ("Coastwatch, a foreign-funded
+    propaganda outfit, …", "Crane is owned by …", "Merovia’s elected government") when it is
+    the sentence's subject or its possessor, or has an apposition, and the text never writes it in lower case (a headline's "Here" or
+    "Tuesday" is no actor)."""
+    token = doc[i]
+    if token.is_stop or token.text.lower() in lower_words or not token.is_alpha or len(token.text) < 3:
+        return False
+    if token.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"):
+        return False
+    subject = token.dep_ in ("nsubj", "nsubjpass", "poss")
+    apposition = i + 2 < len(doc) and doc[i + 1].text == "," and doc[i + 2].lower_ in ("a", "an", "the")
+    return subject or apposition
+
+
 def _actor_mentions(doc) -> list:
     mentions = [_without_possessive(part) for ent in doc.ents if ent.label_ in ACTOR_TYPES for part in _split_at_line_breaks(ent)]
     mentions += [name for ent in doc.ents if ent.label_ in MISTYPED_TYPES and "\n" not in ent.text
                  for name in [_mistyped_name(ent)] if name is not None]
+    # "Human rights group Open Valley": a name the model took for a place, right after a noun
+    # that says it is an organisation
+    mentions += [Span(doc, ent.start, ent.end) for ent in doc.ents if ent.label_ in ("LOC", "EVENT") and ent.start > 0
+                 and doc[ent.start - 1].lower_ in KIND_OF_ORGANISATION and "\n" not in ent.text]
     covered = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     # a surname opening a sentence ("Lind worked for DTV") names the person named in full elsewhere
     surnames = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
+    lower_words = {t.text for t in doc if t.is_lower}
     i = 0
     while i < len(doc):
         if doc[i].pos_ == "PROPN" and i not in covered and doc[i].text[:1].isupper():
@@ -212,7 +239,8 @@ def _actor_mentions(doc) -> list:
             if j + 1 < len(doc) and doc[j + 1].ent_type_ in ("DATE", "TIME") and doc[j + 1].text.istitle() \
                     and doc[j + 1].ent_iob_ == "B" and (j + 2 >= len(doc) or doc[j + 2].ent_iob_ != "I"):
                 j += 1  # "Sarn Today", "Cyber Monday": a name ending in a word the model took for a date
-            if doc[i].i > doc[i].sent.start or doc[i].text.isupper() or j > i or doc[i].text in surnames:
+            if doc[i].i > doc[i].sent.start or doc[i].text.isupper() or j > i or doc[i].text in surnames \
+                    or _one_word_name_opening(doc, i, lower_words):
                 mentions.append(doc[i:j + 1])
             i = j + 1
         else:

@@ -502,7 +502,7 @@ def responsibility_stances(document, actors_in_sentence, credited) -> list[Stanc
 
 def _same_deed(blames: list[Stance], denials: list[Stance]):
     """The blame and the denial about one deed: both name it, else one names none."""
-    pairs = [(a, b) for a in blames for b in denials]
+    pairs = sorted(((a, b) for a in blames for b in denials), key=lambda p: is_headline(p[0].text) + is_headline(p[1].text))
     shared = next(((a, b) for a, b in pairs if a.deeds & b.deeds), None)
     return shared or next(((a, b) for a, b in pairs if not (a.deeds and b.deeds)), None)
 
@@ -684,12 +684,21 @@ def deed_disagreements(assertions: list[Assertion], names_by_doc: dict[str, set[
 
 
 def _one_per_pair(rows: list[Disagreement]) -> list[Disagreement]:
-    """The first row for each pair of articles on a topic: more sentences of the same two
-    articles add nothing."""
-    seen, kept = set(), []
+    """One row for each pair of articles on a topic: more sentences of the same two
+    articles add nothing. A body sentence is shown rather than a headline that says the
+    same in fewer words (the body names the source)."""
+    best: dict[tuple, Disagreement] = {}
     for row in rows:
         key = (row.topic, row.a.doc_id, row.b.doc_id)
-        if key not in seen:
-            seen.add(key)
-            kept.append(row)
-    return kept
+        if key not in best or _headlines(row) < _headlines(best[key]):
+            best[key] = row
+    return [row for row in rows if best[(row.topic, row.a.doc_id, row.b.doc_id)] is row]
+
+
+def is_headline(text: str) -> bool:
+    """A line without closing punctuation: a headline or a crosshead, not a sentence."""
+    return "\n" not in text.strip() and not re.search(r"[.!?:;”\"’')\]]\s*[0-9]{0,3}\s*$", text.strip())
+
+
+def _headlines(row: Disagreement) -> int:
+    return is_headline(row.a.claim) + is_headline(row.b.claim)

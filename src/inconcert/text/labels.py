@@ -76,7 +76,72 @@ def extract_labels(document: Document) -> list[Label]:
         for label in found:
             if label is not None:
                 labels.setdefault((label.start, label.end), label)
+    for label in _stand_in_labels(document, mentions, sorted(labels.values(), key=lambda l: (l.start, l.end))):
+        if not any(l.start <= label.start < l.end or label.start <= l.start < label.end for l in labels.values()):
+            labels[(label.start, label.end)] = label
     return sorted(labels.values(), key=lambda l: (l.start, l.end))
+
+
+_DEMONSTRATIVES = frozenset("the these this that those".split())
+_GOVERNMENT_HEADS = frozenset("regime junta dictatorship government administration".split())
+
+
+def _stand_in_labels(document: Document, mentions, labels: list[Label]) -> list[Label]:
+    """Labels said of an actor without its name, where the text makes plain which actor:
+    "it is the coast’s own resistance" after "The SCLA is not …", "It is a Carrow-funded
+    front" after "The so-called Rights Centre …", and name-calling substitutions — "the gang
+    blew up its own arms store" (the organisation the paragraph's sentence is about), "The
+    regime, propped up by …" (the actor the article has already called a regime). "It" and
+    "the gang" stand for the last organisation that is a sentence's subject earlier on the
+    same line; a regime or junta for the last actor the article gave such a label."""
+    doc, found = document.doc, []
+    for token in doc:
+        if token.lower_ in ("it", "they") and token.dep_ == "nsubj" and token.head.lower_ in COPULAS and not _negated(token.head):
+            verb = token.head
+            attr = next((c for c in verb.children if c.dep_ == "attr" and c.i > token.i), None)
+            if attr is None or _negated(attr) or any(c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > attr.i for c in verb.children):
+                continue  # "it is clear that …", "it is a shame to …"
+            phrase = _phrase(_but(attr))
+            if phrase is None or not (polarity_of(phrase.text) != "neutral" or phrase.root.lower_ in KIND_NOUNS):
+                continue
+            actor = _subject_before(document, token.idx, mentions)
+            if actor is not None:
+                found.append(_stand_in(document, token.idx, phrase, actor, "copula"))
+        elif token.pos_ == "NOUN" and token.lower_ in NEGATIVE_LABEL_WORDS and token.dep_ not in ("attr", "appos", "poss", "compound", "conj"):
+            det = next((c for c in token.children if c.dep_ == "det"), None)
+            if det is None or det.lower_ not in _DEMONSTRATIVES or det.i != token.left_edge.i:
+                continue
+            if any(c.dep_ in ("prep", "compound", "poss", "nmod") or c.pos_ == "PROPN" for c in token.children if c.i != det.i):
+                continue  # "the regime of X", "the Voss regime": named, read by the name's own patterns
+            if any(m.start <= token.i < m.end for m in mentions):
+                continue
+            if token.lower_ in _GOVERNMENT_HEADS:
+                earlier = [l for l in labels if l.end <= token.idx and l.label.lower().split()[-1:] and l.label.lower().split()[-1] in _GOVERNMENT_HEADS]
+                same = [l for l in earlier if l.label.lower().split()[-1] == token.lower_]
+                actor = (same or earlier)[-1].entity if earlier else None
+            else:
+                actor = _subject_before(document, token.idx, mentions)
+                actor = plain_name(actor.text) if actor is not None else None
+            if actor:
+                found.append(_stand_in(document, det.idx, doc[det.i:token.i + 1], actor, "name-calling"))
+    return found
+
+
+def _stand_in(document: Document, start: int, phrase, actor, pattern: str) -> Label:
+    entity = actor if isinstance(actor, str) else plain_name(actor.text)
+    label = " ".join(phrase.text.split()).strip("“”\"‘’'")
+    return Label(document.doc_id, start, phrase.end_char, entity, label, polarity_of(label), pattern)
+
+
+def _subject_before(document: Document, position: int, mentions):
+    """The last organisation before `position` on its line that is a sentence's subject."""
+    line_start = document.text.rfind("\n", 0, position) + 1
+    for mention in reversed([m for m in mentions if line_start <= m.start_char and m.end_char <= position]):
+        root = mention.root
+        subject = root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass"))
+        if subject and getattr(mention, "label_", "") in ("ORG", ""):
+            return mention
+    return None
 
 
 # Nouns for a place in an organisation rather than a description of the person: in front
@@ -140,12 +205,17 @@ def _description_before(ent):
     if last < 0 or doc[last].whitespace_ != " ":
         return None
     head = doc[last]
-    if not (head.is_alpha and head.is_lower and head.pos_ in ("NOUN", "PROPN")) or head.lower_ in POSITION_NOUNS:
+    if not (head.is_alpha and head.is_lower and head.pos_ in ("NOUN", "PROPN")):
         return None
+    if head.lower_ in POSITION_NOUNS:
+        return None  # "Union leader Jonas Weil": a place in an organisation, a relation rather than a label
     # the noun must belong to the name ("the imam Siraj Wahhaj"), not end a clause before it
-    # ("the evidence Mueller found")
+    # ("the evidence Mueller found"); the parser also makes the two twin subjects of one
+    # verb ("The photographer Ilse Brandvold … was shot")
     attached = (head.dep_ in ("compound", "amod", "nmod") and ent.start <= head.head.i < ent.end) \
-        or (ent.root.dep_ == "appos" and ent.root.head.i == head.i)
+        or (ent.root.dep_ == "appos" and ent.root.head.i == head.i) \
+        or (head.dep_ == ent.root.dep_ and head.head.i == ent.root.head.i and head.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")) \
+        or _twin_read_as_clause(ent, head)
     if not attached:
         return None
     start = last
@@ -162,10 +232,22 @@ def _description_before(ent):
     while start < last and not doc[start].is_alpha:
         start += 1
     # a bare noun in front of a name is mostly a job ("attorney Rudy Giuliani"); a
-    # description has more to it ("Human rights lawyer") or names a kind of actor
-    if start == last and head.lower_ not in KIND_NOUNS:
+    # description has more to it ("Human rights lawyer"), names a kind of actor or follows
+    # an article ("The photographer Ilse Brandvold")
+    if start == last and head.lower_ not in KIND_NOUNS and not (start > 0 and doc[start - 1].lower_ in ("the", "a", "an")):
         return None
     return doc[start:last + 1]
+
+
+def _twin_read_as_clause(ent, head) -> bool:
+    """"The photographer Ilse Brandvold was killed …" parsed as "the photographer [whom] Ilse
+    Brandvold was killed": a relative clause has a gap for the noun to fill, so one whose
+    verb is passive or has its object is the name's own clause ("the evidence Mueller found"
+    has none and stays a clause)."""
+    verb = ent.root.head
+    return verb.dep_ == "relcl" and verb.head.i == head.i and head.dep_ in ("ROOT", "nsubj", "nsubjpass") \
+        and ent.root.dep_ in ("nsubj", "nsubjpass") and (
+        ent.root.dep_ == "nsubjpass" or any(c.dep_ in ("dobj", "attr", "ccomp", "acomp") for c in verb.children))
 
 
 def _opens_phrase(doc, i: int) -> bool:
@@ -187,10 +269,10 @@ def _labels_of(document: Document, ent, mentions) -> list[Label]:
     if root.dep_ == "appos" and root.head.pos_ == "NOUN" and root.head.i < ent.start:
         found.append(_make(document, ent, _phrase(root.head, stop=ent.start), "apposition"))
     subject = root.head if root.dep_ == "appos" and root.head.dep_ in ("nsubj", "nsubjpass") else root
-    if subject.dep_ in ("nsubj", "nsubjpass") and subject.head.lower_ in COPULAS:  # "Its editor, Milo Varn, is a …"
+    if subject.dep_ in ("nsubj", "nsubjpass") and subject.head.lower_ in COPULAS and not _negated(subject.head):
         for child in subject.head.children:
-            if child.dep_ == "attr" and child.i > subject.i:
-                phrase = _phrase(child)
+            if child.dep_ == "attr" and child.i > subject.i and not _negated(child):
+                phrase = _phrase(_but(child))
                 if phrase is not None and not phrase[0].like_num:  # "Turnout was 48%": a figure, not a label
                     found.append(_make(document, ent, phrase, "copula"))
             if child.dep_ == "acomp" and child.i > subject.i:
@@ -222,12 +304,15 @@ def _labels_of(document: Document, ent, mentions) -> list[Label]:
     if (root.dep_ in ("compound", "poss") or (root.dep_ == "amod" and root.head.lower_ in STATE_HEADS)) and root.head.i >= ent.end \
             and root.head.lower_ in CHARACTERISING_HEADS:
         head = root.head
-        if polarity_of(head.text) != "neutral" or head.lower_ in ("regime", "junta", "mouthpiece"):
+        after = ent.end + (1 if ent.end < len(ent.doc) and ent.doc[ent.end].tag_ == "POS" else 0)
+        # "Kestria’s elected government": the words between the possessive and the head count
+        between = ent.doc[after:head.i + 1] if root.dep_ == "poss" else head
+        if polarity_of(between.text) != "neutral" or head.lower_ in ("regime", "junta", "mouthpiece"):
             # "the apartheid Israeli regime": modifiers of the head before the name belong to the label too
             start = ent.start
             while start > 0 and ent.doc[start - 1].head.i == head.i and ent.doc[start - 1].pos_ in ("ADJ", "NOUN", "VERB"):
                 start -= 1
-            start = start if start < ent.start else ent.end
+            start = start if start < ent.start else after
             found.append(_make(document, ent, ent.doc[start: head.i + 1], "name-calling"))
     if root.dep_ == "pobj" and root.head.lower_ == "of" and root.head.head.i < ent.start:
         head = root.head.head
@@ -237,6 +322,23 @@ def _labels_of(document: Document, ent, mentions) -> list[Label]:
             if phrase is not None and polarity_of(phrase.text) != "neutral":
                 found.append(_make(document, ent, phrase, "name-calling"))
     return [label for label in found if label is not None]
+
+
+def _negated(token) -> bool:
+    """"is not a militia", "is no such thing", "was never a party": the writer denies the
+    label, so it is not one (the opposite sense is not stated either)."""
+    return any(child.dep_ == "neg" or (child.dep_ == "det" and child.lower_ == "no") for child in token.children)
+
+
+def _but(token):
+    """"nothing but a criminal gang", "no more than a front": the label is after "but"/"than"."""
+    if token.lower_ in ("nothing", "none", "little"):
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ in ("but", "than", "except"):
+                target = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if target is not None:
+                    return target
+    return token
 
 
 def _phrase(head, stop: int | None = None):

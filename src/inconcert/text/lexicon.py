@@ -66,6 +66,13 @@ EVENT_CLASSES = {
         turnout gathered attended participants brought mobilised mobilized""",
     "destroyed": "destroyed damaged wrecked razed demolished",
 }
+# Verbs that make a sum of money a sum given or received, the one money figure compared
+# across articles ("has sent the group more than $120 million" against "has received less
+# than $3 million"); a price or a cost is not compared.
+MONEY_TRANSFER_WORDS = frozenset(
+    """sent send sends sending received receive receives receiving recieved got gets given gave give gives donated
+    transferred paid pays channelled channeled funnelled funneled provided funded financed poured pumped""".split()
+)
 EVENT_CLASS_OF = {word: event for event, words in EVENT_CLASSES.items() for word in words.split()}
 # Verbs that name an event only with the counted people as their subject: "2,500 residents
 # have left the valley" were displaced; "the blast left 9 dead" and "were left injured" were not.
@@ -96,7 +103,8 @@ NEGATIVE_LABEL_WORDS = frozenset(
     lackey lackeys stooge stooges henchmen thugs collaborator collaborators crooked sham fraudulent
     mouthpiece mouthpieces shill shills apologist apologists propagandists anti-semitic antisemitic bigoted
     warlord warlords butchers murderers proxy proxies mob mobs rioters foreign-funded foreign-backed
-    foreign-controlled""".split()
+    foreign-controlled smuggler smugglers extortionist extortionists convicted gangster gangsters bandit bandits
+    looter looters""".split()
 )
 # Phrases that make a label negative though none of their words does alone ("a front for
 # the VLF"; "front" alone is also part of names such as "Popular Front").

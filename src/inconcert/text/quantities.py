@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from inconcert.text.attributions import Attribution, credited_source
 from inconcert.text.document import Document, doc_text
 from inconcert.text.lexicon import (
-    APPROXIMATE_QUALIFIERS, EVENT_CLASS_OF, FIGURE_NOUNS, HEDGE_WORDS, PERSON_NOUNS, SUBJECT_EVENT_CLASS_OF,
+    APPROXIMATE_QUALIFIERS, EVENT_CLASS_OF, FIGURE_NOUNS, HEDGE_WORDS, MONEY_TRANSFER_WORDS, PERSON_NOUNS,
+    SUBJECT_EVENT_CLASS_OF,
 )
 
 UNITS = {
@@ -113,6 +114,9 @@ class Quantity:
     # invented by NGOs"): the figure belongs to whom it is credited to, not to the writer
     distanced: bool = False
     sentence: str = ""  # the figure's sentence, the evidence a disagreement shows
+    # a part of a group counted before ("17 of them children", "Nine of the wounded"): not a
+    # total, so never compared with one
+    part: bool = False
 
     @property
     def event_class(self) -> str:
@@ -195,7 +199,11 @@ def _read(document: Document, match: re.Match, attributions: list[Attribution]) 
         hedged=qualifier in APPROXIMATE_QUALIFIERS or _hedged(doc, start, end),
         kind=kind, setting=_setting(doc, start, end), distanced=distanced,
         sentence=" ".join(text[sentence.start_char:sentence.end_char].split()),
+        part=_PART_OF_GROUP.match(text, end) is not None,
     )
+
+
+_PART_OF_GROUP = re.compile(r"\s+of\s+(?:them|whom|those|these|the\s+(?:wounded|injured|dead|victims|casualties|killed|missing|detainees|prisoners))\b", re.I)
 
 
 # Words with which a writer rejects a figure it cites ("claims of 40 dead are exaggerated",
@@ -558,6 +566,13 @@ def _hedged(doc, start: int, end: int) -> bool:
 def topic_of(quantity: Quantity) -> str:
     """What a figure is about, for comparing figures across articles: the event class and
     the counted thing ("killed:people"), empty when the figure names no event."""
+    if quantity.part:
+        return ""
+    if quantity.kind == "money":
+        # money sent or received ("Brevia has sent the group more than $120 million", "has
+        # received less than $3 million") is one thing per currency
+        word = quantity.event.split()[-1].lower() if quantity.event else ""
+        return f"funding:{quantity.counted.lower()}" if word in MONEY_TRANSFER_WORDS and quantity.counted else ""
     event = quantity.event_class
     if not event or quantity.kind != "count":
         return ""

@@ -29,7 +29,7 @@ TITLES = frozenset(
 )
 # (relation, pattern, direction): "forward" reads subject-before, object-after.
 TRIGGERS = [
-    ("funded_by", re.compile(rf"\b{_PASSIVE}(?:funded|financed|bankrolled|sponsored|backed|subsidi[sz]ed|supported financially)\s+(?:\w+\s+){{0,2}}?by\b", re.I)),
+    ("funded_by", re.compile(rf"\b{_PASSIVE}(?:funded|financed|bankrolled|sponsored|backed|subsidi[sz]ed|supported financially|propped up)\s+(?:\w+\s+){{0,2}}?by\b", re.I)),
     ("funded_by", re.compile(r"\b(?:receives?|received|receiving|gets|got|accepted|accepts|took|takes|taking)\s+(?:\w+\s+){0,3}?(?:funding|funds|money|financing|grants?|donations?|cash|financial support)\s+from\b", re.I)),
     ("funded_by", re.compile(r"\b(?:receives?|received|receiving|got|accepted|took)\s+(?:[^.;,]{0,40}?\s)?(?:[$€£]\s?[0-9][\w.,]*|[0-9][\d.,]*\s+(?:million|billion|dollars|euros|pounds))(?:\s+(?:million|billion))?\s+from\b", re.I)),
     ("funded_by", re.compile(r"\b(?:with|through)\s+(?:\w+\s+){0,2}?(?:funding|money|financing|grants?)\s+from\b", re.I)),
@@ -99,16 +99,32 @@ def _sentence_relations(document: Document, sentence, sentence_text: str, mentio
             if "\n" in match.group() or sentence_text[match.start() - 1:match.start()] == "-":
                 continue  # a headline run into the first paragraph; "foreign-funded" names no funder
             start, end = offset + match.start(), offset + match.end()
+            obj = _nearest_after(mentions, end)
+            if obj is None:
+                continue
+            trigger = match.group().strip().lower()
+            person = _person_after(document.text, obj, mentions) if relation == "works_for" else None
+            if person is not None and _ROLE_OPENING.search(sentence_text[:match.start()]):
+                # "A spokesman for the OVDU, Ruben Kask, denied …": the person named after the role
+                rows.append(_make(document, person, relation, obj, trigger))
+                continue
             subject = _nearest_before(mentions, start, sentence)
+            stand_in = _STAND_IN_TAIL.search(sentence_text[:match.start()]) if relation in ("funded_by", "paid_by", "part_of") else None
+            if stand_in is not None and (subject is None or subject.end_char <= offset + stand_in.start()):
+                # "… rejected Omarin’s claim that the movement is bankrolled by Brevia": the
+                # movement is the organisation named before, not Omarin
+                subject = _antecedent(document.text, offset + stand_in.start(), all_mentions)
             if subject is None and relation in ("funded_by", "paid_by", "part_of") \
                     and _STAND_IN_SUBJECT.match(sentence_text[:match.start()]):
                 subject = _antecedent(document.text, start, all_mentions)
-            obj = _nearest_after(mentions, end)
-            if subject is None or obj is None or _same_actor(subject.text, obj.text):
+            if subject is None or _same_actor(subject.text, obj.text):
                 continue
             if relation in ("part_of", "works_for") and not _next_to(document.text[subject.end_char:start]):
                 continue  # "a secret prison in Thailand — part of the CIA's network": Thailand is not the part
-            rows.append(_make(document, subject, relation, obj, match.group().strip().lower()))
+            rows.append(_make(document, subject, relation, obj, trigger))
+            for also in _conjoined_after(document.text, obj, mentions):
+                if not _same_actor(subject.text, also.text):  # "allied with the Union and the Teachers’ Association"
+                    rows.append(_make(document, subject, relation, also, trigger))
     for match in LED_BY.finditer(sentence_text):
         start, end = offset + match.start(), offset + match.end()
         organisation, person = _nearest_before(mentions, start, sentence), _nearest_after(mentions, end)
@@ -167,8 +183,9 @@ def _antecedent(text: str, position: int, all_mentions):
     """The organisation that "it", "its" or "the newspaper" at `position` stands for: the
     first one named in the last sentence before that names one, not the last named
     ("Eastbridge TV … is funded by the Kovrak Media Fund. Its chief editor, Irma Solt")."""
+    surnames = {m.text.split()[-1] for m in all_mentions if getattr(m, "label_", "") == "PERSON" and len(m.text.split()) > 1}
     previous = [m for m in all_mentions if m.end_char <= position and position - m.start_char < ITS_REACH
-                and _could_be_organisation(m) and not _title_only(m) and not _dateline(text, m)]
+                and _could_be_organisation(m) and not _title_only(m) and not _dateline(text, m) and m.text not in surnames]
     paragraph_start = max(text.rfind("\n\n", 0, position), 0)
     previous = [m for m in previous if m.start_char >= paragraph_start] or previous
     previous_sentence = previous[-1].sent if previous else None
@@ -181,6 +198,38 @@ _STAND_IN_SUBJECT = re.compile(r"^\s*(?:It|The\s+(?:[a-z][\w-]*\s+){0,2}?(?:grou
                                r"channel|broadcaster|station|website|site|agency|party|movement|militia|network|charity|"
                                r"foundation|institute|committee|council|centre|center|front|union|fund|trust|company|firm))"
                                r"\s+(?:(?:also|now|still|reportedly|allegedly|openly|secretly|quietly)\s+)?$")
+
+
+# "the movement is bankrolled by …" inside a sentence: a stand-in for an organisation named before.
+_STAND_IN_TAIL = re.compile(r"\b(?:the|this)\s+(?:group|organi[sz]ation|newspaper|paper|outlet|channel|broadcaster|station|website|"
+                            r"agency|party|movement|militia|network|charity|foundation|institute|committee|council|centre|center|"
+                            r"union|fund|trust)\s+(?:(?:also|now|still|reportedly|allegedly|openly|secretly|quietly)\s+)?$")
+# What may open a sentence or clause before "spokesman for X, Name": an article and a few modifiers.
+_ROLE_OPENING = re.compile(r"(?:^|[,;:—–]\s*)\s*(?:an?|the)\s+(?:[a-z][\w-]*\s+){0,2}$", re.I)
+
+
+def _person_after(text: str, obj, mentions):
+    """A person named in apposition right after the organisation: "…for the OVDU, Ruben Kask,"."""
+    gap = re.match(r"\s*,\s*", text[obj.end_char:])
+    if gap is None:
+        return None
+    return next((m for m in mentions if m.start_char == obj.end_char + gap.end() and _could_be_person(m)), None)
+
+
+def _conjoined_after(text: str, obj, mentions) -> list:
+    """Actors joined to the object by "and"/"or" ("allied with A and B", "A, B and C")."""
+    found, last = [], obj
+    while True:
+        gap = re.match(r"(?:\s*,)?\s+(?:and|or)\s+|\s*,\s*", text[last.end_char:])
+        nxt = next((m for m in mentions if gap is not None and m.start_char == last.end_char + gap.end() and not _title_only(m)), None)
+        if nxt is None or getattr(nxt, "label_", "") in ("DATE", "TIME"):
+            return found if found and found[-1] is not None else []
+        if "," in gap.group() and "and" not in gap.group() and "or" not in gap.group():
+            # a comma alone continues a list only if an "and" closes it later
+            if not re.match(r"[^.;]{0,80}?\band\b", text[nxt.end_char:]):
+                return found
+        found.append(nxt)
+        last = nxt
 
 
 def _compound_ties(document: Document, sentence, mentions) -> list[Relation]:
@@ -265,6 +314,13 @@ def _nearest_before(mentions, position: int, sentence):
     chosen = outside or before
     if not chosen:
         return None
+    # "Free Orsk Radio, which broadcasts from … Tirel, is financed by", "Ilan Marek, Veldra’s
+    # president since 2016, is a close ally of": the name before the aside is the subject
+    for earlier in reversed(chosen[:-1]):
+        if _ASIDE_THEN_VERB.match(text[earlier.end_char:position]):
+            return earlier
+        if earlier.end_char < position - 160:
+            break
     # "the Centre, whose reports the ministry quotes, is on the payroll of": the aside's verb
     # is not a speaker's
     between = _RELATIVE_ASIDE.sub(" ", text[chosen[-1].end_char:position])
@@ -273,6 +329,8 @@ def _nearest_before(mentions, position: int, sentence):
     return chosen[-1]
 
 
+_ASIDE_THEN_VERB = re.compile(r"\s*,[^,;()\n]{3,140},\s*(?:(?:is|are|was|were|has|have|had|been|being|also|now|long|still|"
+                             r"reportedly|allegedly|itself|largely|partly|secretly|openly)\s+)*$")
 _RELATIVE_ASIDE = re.compile(r",\s*(?:whose|which|who|where)\b[^,;.]{0,80},")
 
 
