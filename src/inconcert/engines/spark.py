@@ -28,6 +28,7 @@ import os
 import shutil
 import sys
 import uuid
+import warnings
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -67,6 +68,10 @@ def build_session(master: str | None = None, app_name: str = "inconcert", shuffl
     """A Spark session for inconcert: UTC session time zone, no web UI in local mode."""
     require_pyspark()
     require_java()
+    # pyspark checks pandas before any Arrow UDF (mapInArrow, which ingest uses) and warns
+    # that pandas 3 is not fully supported; those UDFs hand Arrow batches over without
+    # pandas, so the warning would only alarm users.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     from pyspark.sql import SparkSession
 
     master = master or os.environ.get(MASTER_VARIABLE)
