@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,6 +13,12 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def read_csv(path: Path) -> list[dict]:
+    """A CSV file the command wrote, as one dict per row (header as keys)."""
+    with open(path, newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
 
 
 @dataclass

@@ -3,14 +3,13 @@ flagged clusters, the viral-post fans do not, and every export is complete and r
 
 from __future__ import annotations
 
-import csv
 import json
 
 import networkx as nx
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import DATA, assert_clean_exit, ingest, query, run_cli
+from conftest import DATA, assert_clean_exit, ingest, query, read_csv, run_cli
 from inconcert.simulate.scenario import build_world, retweet_counts, write_scenario
 from inconcert.simulate.world import IN_COLLECTION
 from inconcert.simulate.writers import hashed_id, write_io_archive, write_twitter_v2
@@ -31,11 +30,6 @@ def coordination(workspace, out, *flags):
     run = run_cli("coordination", "--workspace", workspace, "--out", out, *flags)
     assert_clean_exit(run)
     return run
-
-
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as stream:
-        return list(csv.DictReader(stream))
 
 
 def planted_accounts(truth) -> set[str]:

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import pytest
 from scipy import stats
 
-from conftest import DATA, assert_clean_exit, ingest, query, run_cli
+from conftest import DATA, assert_clean_exit, ingest, query, read_csv, run_cli
 from inconcert.simulate import build_world, write_scenario
 from inconcert.simulate.scenario import retweet_counts
 from inconcert.simulate.world import IN_COLLECTION
@@ -21,11 +21,6 @@ from inconcert.simulate.writers import write_twitter_v2
 CREATION_COLUMNS = ["period_start", "period_end", "n_created", "expected", "score", "flagged"]
 FEATURE_COLUMNS = {"followers", "following", "posts_count", "followers_per_day", "handle_digits", "handle_length",
                    "description_length", "repost_share", "hour_entropy", "burstiness", "interval_regularity"}
-
-
-def read_csv(path):
-    with open(path, newline="", encoding="utf-8") as stream:
-        return list(csv.DictReader(stream))
 
 
 def header(path):

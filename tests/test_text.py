@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_clean_exit, ingest, query, run_cli
+from conftest import assert_clean_exit, ingest, query, read_csv, run_cli
 from inconcert.errors import UserError
 from inconcert.simulate import write_scenario
 from inconcert.text.attributions import extract_attributions
@@ -32,11 +32,6 @@ FRENCH = (
     "Le gouvernement a annoncé mardi une série de mesures pour les familles. Les syndicats ont dénoncé "
     "une réforme qui, selon eux, ne répond pas aux attentes des salariés et des retraités du pays."
 )
-
-
-def read_csv(path: Path) -> list[dict]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.fixture(scope="module")
@@ -513,7 +508,6 @@ def test_a_one_word_short_form_is_the_one_longer_name_of_the_article():
     assert index.canonical("the Ministry", (), ["Interior Ministry", "Defence Ministry"]) == "Ministry"
     # a plural group noun is not an organisation's short form
     assert index.canonical("Muslims", (), ["Jihadi Muslims"]) == "Muslims"
-
 
 
 def labels_and_characterizations(tmp_path, articles: dict[str, str]):

@@ -5,12 +5,11 @@ for the cross-article rules, the whole `inconcert text` command on small article
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
-from conftest import assert_clean_exit, ingest, run_cli
+from conftest import assert_clean_exit, ingest, read_csv, run_cli
 from inconcert.text.attributions import extract_attributions
 from inconcert.text.disagreements import BLAME, DENIAL, _held_responsible
 from inconcert.text.document import doc_text, parse_text
@@ -38,11 +37,6 @@ ARTICLES = {
 }
 
 
-def _read(path: Path) -> list[dict]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 @pytest.fixture(scope="module")
 def narratives(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("narratives")
@@ -50,7 +44,7 @@ def narratives(tmp_path_factory):
         (tmp / name).write_text(text, encoding="utf-8")
     assert_clean_exit(ingest(tmp / "ws", "articles", *(tmp / name for name in ARTICLES)))
     assert_clean_exit(run_cli("text", "--workspace", tmp / "ws", "--out", tmp / "out"))
-    return _read(tmp / "out" / "disagreements.csv")
+    return read_csv(tmp / "out" / "disagreements.csv")
 
 
 def _rows(rows, kind, topic_start):
