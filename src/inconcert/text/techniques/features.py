@@ -9,40 +9,7 @@ import numpy as np
 from inconcert.text.techniques.encoder import HIDDEN, EncodedText
 from inconcert.text.techniques.masking import mask_names
 
-CONTEXT = 2  # tokens each side that the tagger sees, averaged
 _WORD = re.compile(r"\w+")
-
-
-def _neighbour_means(vectors: np.ndarray, segment: np.ndarray, offset_sign: int) -> np.ndarray:
-    """Mean of the CONTEXT tokens before (offset_sign=-1) or after (+1) each token, within its line."""
-    total = np.zeros_like(vectors)
-    count = np.zeros((len(vectors), 1), dtype=np.float32)
-    for step in range(1, CONTEXT + 1):
-        shift = step * offset_sign
-        if abs(shift) >= len(vectors):
-            break
-        if shift < 0:
-            same = segment[-shift:] == segment[:shift]
-            total[-shift:][same] += vectors[:shift][same]
-            count[-shift:][same] += 1
-        else:
-            same = segment[:-shift] == segment[shift:]
-            total[:-shift][same] += vectors[shift:][same]
-            count[:-shift][same] += 1
-    return total / np.maximum(count, 1)
-
-
-def token_features(encoded: EncodedText) -> np.ndarray:
-    """Per token: its vector, the mean of its left and right neighbours, and its line's mean."""
-    v = encoded.vectors
-    if len(v) == 0:
-        return np.zeros((0, 4 * HIDDEN), dtype=np.float32)
-    return np.hstack([
-        v,
-        _neighbour_means(v, encoded.segment, -1),
-        _neighbour_means(v, encoded.segment, +1),
-        encoded.segment_vectors[encoded.segment],
-    ]).astype(np.float32)
 
 
 def _normalise(fragment: str) -> str:

@@ -1,11 +1,14 @@
-"""The shipped detector: a token tagger that finds spans and a span classifier that names the technique.
+"""The shipped detector: a fine-tuned top of MiniLM that finds spans, and a span classifier that names the technique.
 
-Both are small numpy networks over frozen MiniLM token vectors (weights in `model/techniques.npz`,
-written by scripts/train_techniques.py); nothing here needs scikit-learn or PyTorch.
+Spans: MiniLM's layers 5-6, fine-tuned on the PTC train spans, with a token head (`model/span_top.onnx`,
+int8, run by onnxruntime on the frozen PyPI graph's states after layer 4). Techniques: logistic regressions
+over the frozen final-layer vectors and the span's wording (`model/techniques.npz`). Both are written by
+scripts/train_techniques.py; nothing here needs scikit-learn or PyTorch.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -15,11 +18,8 @@ import numpy as np
 from inconcert.errors import UserError
 
 MODEL_FILE = Path(__file__).parent / "model" / "techniques.npz"
+SPAN_MODEL_NAME = "span_top.onnx"  # next to the .npz it belongs to
 _TRAILING = " \t\r\n,.;:!?\"'“”‘’()[]-—–"
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -30, 30)))
 
 
 def _softmax(x: np.ndarray) -> np.ndarray:
@@ -31,17 +31,10 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 @dataclass
 class TechniqueModel:
     techniques: list[str]
-    tagger_layers: list[tuple[np.ndarray, np.ndarray]]
-    tagger_mean: np.ndarray
-    tagger_scale: np.ndarray
-    threshold: float  # tagger probability above which a word joins a candidate span
-    max_gap: int  # weaker words bridged inside a candidate
+    span_top: bytes  # ONNX: (states after MiniLM layer 4, attention mask) -> P(token inside a technique span)
+    threshold: float  # probability above which a word joins a span
+    max_gap: int  # weaker words bridged inside a span
     min_words: int
-    filter_weights: np.ndarray  # logistic regression: does a candidate overlap a real span?
-    filter_bias: float
-    filter_mean: np.ndarray
-    filter_scale: np.ndarray
-    filter_threshold: float
     classifier_weights: np.ndarray
     classifier_bias: np.ndarray
     classifier_mean: np.ndarray
@@ -56,6 +49,7 @@ class TechniqueModel:
     text_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     text_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     text_mix: float = 0.0
+    _sessions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
     def text_index(self) -> dict[str, int]:
@@ -66,21 +60,15 @@ class TechniqueModel:
         """Cue word -> (technique index, share of its training uses inside spans of that technique)."""
         return dict(zip(self.lexicon_words, zip(self.lexicon_techniques.tolist(), self.lexicon_precision.tolist())))
 
-    def token_probabilities(self, features: np.ndarray) -> np.ndarray:
-        """P(token lies inside a persuasion-technique span)."""
-        h = (features - self.tagger_mean) / self.tagger_scale
-        for k, (weights, bias) in enumerate(self.tagger_layers):
-            h = h @ weights.astype(np.float32) + bias
-            if k < len(self.tagger_layers) - 1:
-                h = np.maximum(h, 0)
-        return _sigmoid(h[:, 0])
+    def span_probabilities(self, lower_states: np.ndarray, attention_mask: np.ndarray) -> np.ndarray:
+        """P(token lies inside a persuasion-technique span), (batch, positions), from the states after layer 4.
+        One session per process: a session is not carried into a forked worker."""
+        session = self._sessions.get(os.getpid())
+        if session is None:
+            from inconcert.text.techniques.encoder import onnx_session
 
-    def candidate_probabilities(self, span_features: np.ndarray, tagger_summary: np.ndarray) -> np.ndarray:
-        """P(candidate span overlaps a technique span) from its pooled vectors and the tagger's scores on it."""
-        if len(span_features) == 0:
-            return np.zeros(0, np.float32)
-        x = (np.hstack([span_features, tagger_summary]) - self.filter_mean) / self.filter_scale
-        return _sigmoid(x @ self.filter_weights + self.filter_bias)
+            session = self._sessions[os.getpid()] = onnx_session(self.span_top, spinning=False)
+        return session.run(None, {"hidden": lower_states.astype(np.float32, copy=False), "attention_mask": attention_mask})[0]
 
     def technique_probabilities(self, features: np.ndarray, fragments: list[str] | None = None) -> np.ndarray:
         """Rows: spans; columns: `self.techniques`. `fragments`: each span's masked text, for the wording classifier."""
@@ -99,13 +87,10 @@ class TechniqueModel:
         return _softmax(mixed)
 
     def save(self, path: Path) -> None:
+        """`path` (.npz) and the span finder as SPAN_MODEL_NAME beside it."""
         arrays = {
             "techniques": np.array(self.techniques),
             "threshold": np.array(self.threshold), "max_gap": np.array(self.max_gap), "min_words": np.array(self.min_words),
-            "filter_weights": self.filter_weights, "filter_bias": np.array(self.filter_bias),
-            "filter_mean": self.filter_mean, "filter_scale": self.filter_scale,
-            "filter_threshold": np.array(self.filter_threshold),
-            "tagger_mean": self.tagger_mean, "tagger_scale": self.tagger_scale,
             "classifier_weights": self.classifier_weights, "classifier_bias": self.classifier_bias,
             "classifier_mean": self.classifier_mean, "classifier_scale": self.classifier_scale,
             "lexicon_words": np.array(self.lexicon_words), "lexicon_techniques": self.lexicon_techniques,
@@ -114,30 +99,24 @@ class TechniqueModel:
             "text_weights": self.text_weights.astype(np.float16), "text_bias": self.text_bias.astype(np.float32),
             "text_mix": np.array(self.text_mix),
         }
-        for k, (weights, bias) in enumerate(self.tagger_layers):
-            arrays[f"tagger_w{k}"] = weights.astype(np.float16)
-            arrays[f"tagger_b{k}"] = bias.astype(np.float32)
         tmp = Path(path).with_suffix(".tmp.npz")
         np.savez_compressed(tmp, **arrays)
         tmp.replace(path)
+        span_path = Path(path).with_name(SPAN_MODEL_NAME)
+        span_path.with_suffix(".tmp").write_bytes(self.span_top)
+        span_path.with_suffix(".tmp").replace(span_path)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "TechniqueModel":
-        if not Path(path).exists():
-            raise UserError(f"{path}: the techniques model is missing; reinstall inconcert or run scripts/train_techniques.py")
+        span_path = Path(path).with_name(SPAN_MODEL_NAME)
+        for required in (Path(path), span_path):
+            if not required.exists():
+                raise UserError(f"{required}: the techniques model is missing; reinstall inconcert or run scripts/train_techniques.py")
         with np.load(path) as data:
-            layers = []
-            while f"tagger_w{len(layers)}" in data:
-                k = len(layers)
-                layers.append((data[f"tagger_w{k}"], data[f"tagger_b{k}"]))
             return cls(
                 techniques=[str(t) for t in data["techniques"]],
-                tagger_layers=layers,
-                tagger_mean=data["tagger_mean"], tagger_scale=data["tagger_scale"],
+                span_top=span_path.read_bytes(),
                 threshold=float(data["threshold"]), max_gap=int(data["max_gap"]), min_words=int(data["min_words"]),
-                filter_weights=data["filter_weights"], filter_bias=float(data["filter_bias"]),
-                filter_mean=data["filter_mean"], filter_scale=data["filter_scale"],
-                filter_threshold=float(data["filter_threshold"]),
                 classifier_weights=data["classifier_weights"], classifier_bias=data["classifier_bias"],
                 classifier_mean=data["classifier_mean"], classifier_scale=data["classifier_scale"],
                 lexicon_words=[str(w) for w in data["lexicon_words"]],
@@ -206,12 +185,10 @@ def decode_spans(text: str, words: np.ndarray, lines: np.ndarray, word_probabili
     return spans
 
 
-def tagger_summary(words: np.ndarray, word_probability: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
-    """Per span: the tagger's mean and highest word probability inside it, and log(1 + words)."""
-    rows = []
+def mean_inside(words: np.ndarray, word_probability: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+    """Per span: the mean P(inside a technique span) of its words (0 for a span with no whole word)."""
+    scores = []
     for start, end in spans:
         inside = word_probability[(words[:, 0] >= start) & (words[:, 1] <= end)] if len(words) else np.zeros(0)
-        if len(inside) == 0:
-            inside = np.zeros(1)
-        rows.append([inside.mean(), inside.max(), np.log1p(len(inside))])
-    return np.asarray(rows, dtype=np.float32).reshape(-1, 3)
+        scores.append(float(inside.mean()) if len(inside) else 0.0)
+    return np.asarray(scores, dtype=np.float32)

