@@ -92,24 +92,13 @@ def encode_lower(texts: list[str]) -> list[list[tuple[np.ndarray, np.ndarray]]]:
     states after MiniLM layer 4 of [CLS], the n pieces and [SEP] (n + 2, HIDDEN), float16 to halve memory."""
     session = encoder._session((encoder.LAYER_4_STATE,))
     per_text = [encoder._line_windows(masking.mask_names(text)) for text in texts]
-    unique: dict[tuple[int, ...], int] = {}
-    for windows in per_text:
-        for pieces, _ in windows:
-            unique.setdefault(tuple(pieces), len(unique))
+    unique = encoder.distinct_windows(per_text)
     distinct = list(unique)
-    order = sorted(range(len(distinct)), key=lambda k: len(distinct[k]))
     states: list[np.ndarray] = [np.zeros((0, HIDDEN), np.float16)] * len(distinct)
-    for b in range(0, len(order), encoder.BATCH):
-        batch = order[b:b + encoder.BATCH]
-        pieces = [distinct[k] for k in batch]
-        ids = np.zeros((len(batch), max(len(p) for p in pieces) + 2), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, p in enumerate(pieces):
-            ids[row, :len(p) + 2] = [101, *p, 102]
-            mask[row, :len(p) + 2] = 1
+    for batch, ids, mask in encoder.window_batches(distinct):
         lower = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
         for row, k in enumerate(batch):
-            states[k] = lower[row, :len(pieces[row]) + 2].astype(np.float16)
+            states[k] = lower[row, :len(distinct[k]) + 2].astype(np.float16)
     return [[(offsets, states[unique[tuple(pieces)]]) for pieces, offsets in windows] for windows in per_text]
 
 

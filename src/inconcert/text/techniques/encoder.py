@@ -7,7 +7,7 @@ both are installed with inconcert, so nothing is downloaded at run time.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from inconcert.text.techniques.masking import MaskedText, mask_names
+
+CLS_ID, SEP_ID = 101, 102  # the BERT vocabulary's [CLS] and [SEP]
 
 HIDDEN = 384
 MAX_PIECES = 254  # 256 positions less [CLS] and [SEP]
@@ -123,6 +125,30 @@ def _to_original(masked: MaskedText, offsets: np.ndarray) -> np.ndarray:
     return result
 
 
+def distinct_windows(per_text: list[list[tuple[list[int], np.ndarray]]]) -> dict[tuple[int, ...], int]:
+    """Each distinct window (its word pieces) numbered in first-seen order: a window that
+    recurs is encoded once."""
+    unique: dict[tuple[int, ...], int] = {}
+    for windows in per_text:
+        for pieces, _ in windows:
+            unique.setdefault(tuple(pieces), len(unique))
+    return unique
+
+
+def window_batches(distinct: list[tuple[int, ...]]) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+    """(indices into `distinct`, input ids with [CLS] and [SEP], attention mask) for batches
+    of windows of similar length, so there is little padding."""
+    order = sorted(range(len(distinct)), key=lambda k: len(distinct[k]))
+    for b in range(0, len(order), BATCH):
+        batch = order[b:b + BATCH]
+        ids = np.zeros((len(batch), max(len(distinct[k]) for k in batch) + 2), dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, k in enumerate(batch):
+            ids[row, :len(distinct[k]) + 2] = [CLS_ID, *distinct[k], SEP_ID]
+            mask[row, :len(distinct[k]) + 2] = 1
+        yield batch, ids, mask
+
+
 def encode_texts(texts: list[str], span_finder: SpanFinder | None = None) -> list[EncodedText]:
     """Token vectors for every text, with named actors masked first so no prediction can depend on who is named.
 
@@ -132,31 +158,18 @@ def encode_texts(texts: list[str], span_finder: SpanFinder | None = None) -> lis
     run of the graph also gives the states after layer 4, which the finder turns into `inside`."""
     masked = [mask_names(text) for text in texts]
     per_text = [_line_windows(m) for m in masked]
-    unique: dict[tuple[int, ...], int] = {}
-    for windows in per_text:
-        for pieces, _ in windows:
-            unique.setdefault(tuple(pieces), len(unique))
+    unique = distinct_windows(per_text)
     distinct = list(unique)
-    order = sorted(range(len(distinct)), key=lambda k: len(distinct[k]))
     outputs: list[np.ndarray] = [np.zeros((0, HIDDEN), np.float32)] * len(distinct)
     inside: list[np.ndarray] = [np.zeros(0, np.float32)] * len(distinct)
     session = _session((FINAL_STATE, LAYER_4_STATE) if span_finder else (FINAL_STATE,))
-    cls_id, sep_id = 101, 102
-    for b in range(0, len(order), BATCH):
-        batch = order[b:b + BATCH]
-        pieces = [distinct[k] for k in batch]
-        width = max(len(p) for p in pieces) + 2
-        ids = np.zeros((len(batch), width), dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, p in enumerate(pieces):
-            ids[row, :len(p) + 2] = [cls_id, *p, sep_id]
-            mask[row, :len(p) + 2] = 1
+    for batch, ids, mask in window_batches(distinct):
         hidden, *lower = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
         probabilities = span_finder(lower[0], mask) if span_finder else None
         for row, k in enumerate(batch):
-            outputs[k] = hidden[row, 1:len(pieces[row]) + 1].astype(np.float32)
+            outputs[k] = hidden[row, 1:len(distinct[k]) + 1].astype(np.float32)
             if probabilities is not None:
-                inside[k] = probabilities[row, 1:len(pieces[row]) + 1].astype(np.float32)
+                inside[k] = probabilities[row, 1:len(distinct[k]) + 1].astype(np.float32)
     results = []
     for windows in per_text:
         vectors = [outputs[unique[tuple(pieces)]] for pieces, _ in windows]
